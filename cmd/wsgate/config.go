@@ -1,0 +1,172 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/spf13/viper"
+
+	"wsgate/internal/db"
+)
+
+// DefaultConfigFile is read when --config is not given and the file exists.
+const DefaultConfigFile = "/etc/wsgate/config.yml"
+
+// Config is the gateway's whole configuration, read once in cmd and passed down
+// as typed values.
+type Config struct {
+	Listen        string         `mapstructure:"listen"`
+	ShutdownGrace time.Duration  `mapstructure:"shutdown_grace"`
+	Debug         bool           `mapstructure:"debug"`
+	Database      DatabaseConfig `mapstructure:"database"`
+	Log           LogConfig      `mapstructure:"log"`
+}
+
+// DatabaseConfig says which store to use and whether serve migrates it.
+type DatabaseConfig struct {
+	URL            string `mapstructure:"url"`
+	MigrateOnStart bool   `mapstructure:"migrate_on_start"`
+}
+
+// LogConfig sets the level and format of the structured logs.
+type LogConfig struct {
+	Level  string `mapstructure:"level"`
+	Format string `mapstructure:"format"`
+}
+
+// defaults are the built-in values, the lowest layer of the configuration.
+var defaults = map[string]any{
+	"listen":                    "127.0.0.1:9506",
+	"shutdown_grace":            "15s",
+	"debug":                     false,
+	"database.url":              "sqlite:var/wsgate.db",
+	"database.migrate_on_start": true,
+	"log.level":                 "info",
+	"log.format":                "text",
+}
+
+// ConfigError is a configuration fault; the binary exits with status 2 on it.
+type ConfigError struct{ Msg string }
+
+func (e *ConfigError) Error() string { return "configuration: " + e.Msg }
+
+func configErrorf(format string, args ...any) error {
+	return &ConfigError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// LoadConfig merges, lowest first: built-in defaults, the YAML file (path, or
+// DefaultConfigFile when path is empty and that file exists), every *.yml of the
+// conf.d directory beside it in lexical order (a later file overrides an earlier
+// one: last wins), then WSGATE_* environment variables (WSGATE_DATABASE_URL for
+// database.url). Unknown keys and bad values are errors naming the key.
+func LoadConfig(path string, environ []string) (*Config, []string, error) {
+	v := viper.New()
+	for k, val := range defaults {
+		v.SetDefault(k, val)
+	}
+	explicit := path != ""
+	if !explicit {
+		if _, err := os.Stat(DefaultConfigFile); err == nil {
+			path = DefaultConfigFile
+		}
+	}
+	var files []string
+	if path != "" {
+		if err := mergeFile(v, path); err != nil {
+			return nil, nil, err
+		}
+		files = append(files, path)
+		dropIns, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "conf.d", "*.yml"))
+		sort.Strings(dropIns)
+		for _, f := range dropIns {
+			if err := mergeFile(v, f); err != nil {
+				return nil, nil, err
+			}
+			files = append(files, f)
+		}
+	}
+	if err := applyEnv(v, environ); err != nil {
+		return nil, nil, err
+	}
+	var cfg Config
+	err := v.UnmarshalExact(&cfg, func(dc *mapstructure.DecoderConfig) {
+		dc.DecodeHook = mapstructure.StringToTimeDurationHookFunc()
+	})
+	if err != nil {
+		return nil, nil, decodeError(err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, nil, err
+	}
+	return &cfg, files, nil
+}
+
+func mergeFile(v *viper.Viper, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return configErrorf("%v", err)
+	}
+	defer f.Close()
+	v.SetConfigType("yaml")
+	if err := v.MergeConfig(f); err != nil {
+		return configErrorf("%s: %v", path, err)
+	}
+	return nil
+}
+
+// applyEnv sets every known key that has a WSGATE_ variable. Unknown WSGATE_
+// variables are ignored: they may belong to other tools (tests use some).
+func applyEnv(v *viper.Viper, environ []string) error {
+	env := map[string]string{}
+	for _, kv := range environ {
+		if k, val, ok := strings.Cut(kv, "="); ok {
+			env[k] = val
+		}
+	}
+	for key := range defaults {
+		name := "WSGATE_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+		if val, ok := env[name]; ok {
+			v.Set(key, val)
+		}
+	}
+	return nil
+}
+
+// decodeError rewrites the decoder's messages so they name the key plainly.
+func decodeError(err error) error {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "decoding failed due to the following error(s):\n\n")
+	msg = strings.ReplaceAll(msg, "'' has invalid keys: ", "unknown key: ")
+	msg = strings.ReplaceAll(msg, "' has invalid keys: ", "' has unknown key: ")
+	return configErrorf("%s", strings.ReplaceAll(msg, "\n", "; "))
+}
+
+// Validate checks values that decode but make no sense.
+func (c *Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return configErrorf("listen: %q is not host:port", c.Listen)
+	}
+	if _, _, err := db.ParseURL(c.Database.URL); err != nil {
+		return configErrorf("database.url: %v", err)
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		return configErrorf("log.level: %q is not one of debug, info, warn, error", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		return configErrorf("log.format: %q is not one of text, json", c.Log.Format)
+	}
+	if c.ShutdownGrace < 0 {
+		return configErrorf("shutdown_grace: must not be negative")
+	}
+	return nil
+}

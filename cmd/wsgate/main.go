@@ -1,0 +1,42 @@
+// Command wsgate is the gateway's one binary: it serves the protocols and the
+// admin API, migrates and upgrades the store, and manages services, users and
+// tokens from the command line.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	code := Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ())
+	stop()
+	os.Exit(code)
+}
+
+// Run executes the command line args and returns the exit status: 0 on
+// success, 2 for a configuration or usage error, 1 for any other failure.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
+	root := newRootCmd(&cli{stdin: stdin, stdout: stdout, stderr: stderr, environ: environ})
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintln(stderr, "wsgate:", err)
+	var ce *ConfigError
+	var ue usageError
+	if errors.As(err, &ce) || errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}

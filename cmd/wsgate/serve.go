@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/spf13/cobra"
+
+	"wsgate"
+	"wsgate/internal/db"
+	"wsgate/internal/health"
+	"wsgate/internal/httplog"
+)
+
+func newServeCmd(c *cli) *cobra.Command {
+	var noMigrate bool
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the gateway until SIGTERM or SIGINT",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := c.config()
+			if err != nil {
+				return err
+			}
+			if noMigrate {
+				cfg.Database.MigrateOnStart = false
+			}
+			log := c.logger(cfg)
+			app, err := NewApp(cmd.Context(), cfg, log)
+			if err != nil {
+				return err
+			}
+			defer app.Close()
+			if err := app.Listen(); err != nil {
+				return err
+			}
+			app.PrintWelcome(c.stdout)
+			return app.Serve(cmd.Context())
+		},
+	}
+	cmd.Flags().BoolVar(&noMigrate, "no-migrate", false, "do not migrate the store up at start")
+	return cmd
+}
+
+// App is the running gateway: the store, the HTTP engine and its server. Its
+// fields are exported for tests that drive it end to end.
+type App struct {
+	Config *Config
+	Log    *slog.Logger
+	DB     *db.DB
+	Engine *gin.Engine
+	Status *health.Status
+
+	listener net.Listener
+	server   *http.Server
+}
+
+// NewApp opens the store, migrates it when configured to, and wires the routes.
+func NewApp(ctx context.Context, cfg *Config, log *slog.Logger) (*App, error) {
+	d, err := db.Open(ctx, cfg.Database.URL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Database.MigrateOnStart {
+		if err := d.MigrateUp(); err != nil {
+			d.Close()
+			return nil, fmt.Errorf("migrate: %w", err)
+		}
+	}
+	a := &App{Config: cfg, Log: log, DB: d}
+	a.Status = &health.Status{Version: wsgate.Version, Store: string(d.Dialect), Log: log,
+		SchemaVersion: func(ctx context.Context) (uint, error) { return schemaVersion(ctx, d) }}
+	a.Status.Add("database", func(ctx context.Context) error { return d.PingContext(ctx) })
+	a.Engine = a.routes()
+	return a, nil
+}
+
+// schemaVersion reads golang-migrate's bookkeeping table (same on both dialects).
+func schemaVersion(ctx context.Context, d *db.DB) (uint, error) {
+	var v int64
+	err := d.QueryRowContext(ctx, `SELECT version FROM schema_migrations LIMIT 1`).Scan(&v)
+	return uint(v), err
+}
+
+func (a *App) routes() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.Use(gin.Recovery())
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	_ = e.SetTrustedProxies(nil)
+	e.GET("/status", gin.WrapH(a.Status))
+	return e
+}
+
+// Listen opens the configured address (port 0 picks a free port).
+func (a *App) Listen() error {
+	l, err := net.Listen("tcp", a.Config.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.Config.Listen, err)
+	}
+	a.listener = l
+	return nil
+}
+
+// URL is the base URL the gateway answers on, once listening.
+func (a *App) URL() string { return "http://" + a.listener.Addr().String() }
+
+// Serve answers requests until ctx is done, then stops accepting and lets
+// in-flight requests finish within the configured grace period.
+func (a *App) Serve(ctx context.Context) error {
+	a.server = &http.Server{
+		Handler:           httplog.Middleware(a.Log, a.Engine),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- a.server.Serve(a.listener) }()
+	a.Log.Info("serving", "url", a.URL(), "store", a.DB.Dialect, "version", wsgate.Version)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down", "grace", a.Config.ShutdownGrace)
+	sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownGrace)
+	defer cancel()
+	err := a.server.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		a.Log.Warn("grace period over: closing the remaining connections")
+		_ = a.server.Close()
+	}
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		return serr
+	}
+	return err
+}
+
+// Close releases the store.
+func (a *App) Close() error { return a.DB.Close() }

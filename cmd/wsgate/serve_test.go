@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"wsgate/internal/db"
+	"wsgate/internal/db/dbtest"
+	"wsgate/migrations"
+)
+
+// newTestApp starts an App on a fresh store of the dialect, listening on a free port.
+func newTestApp(t *testing.T, dialect db.Dialect) *App {
+	t.Helper()
+	cfg, _, err := LoadConfig("", []string{"WSGATE_LISTEN=127.0.0.1:0", "WSGATE_DATABASE_URL=" + dbtest.URL(t, dialect)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ShutdownGrace = 5 * time.Second
+	app, err := NewApp(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { app.Close() })
+	if err := app.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
+func TestStatus(t *testing.T) {
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(string(dialect), func(t *testing.T) {
+			app := newTestApp(t, dialect)
+			get := func() (int, map[string]any) {
+				w := httptest.NewRecorder()
+				app.Engine.ServeHTTP(w, httptest.NewRequest("GET", "/status", nil))
+				var body map[string]any
+				if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+					t.Fatalf("status body %q: %v", w.Body, err)
+				}
+				return w.Code, body
+			}
+			code, body := get()
+			if code != 200 || body["status"] != "ok" || body["store"] != string(dialect) || body["schema_version"] == nil {
+				t.Fatalf("status = %d %v", code, body)
+			}
+			if c := body["components"].(map[string]any)["database"].(map[string]any); c["status"] != "ok" {
+				t.Errorf("database component = %v", c)
+			}
+			app.DB.Close()
+			code, body = get()
+			if code != 503 || body["status"] != "fail" {
+				t.Fatalf("status with the database closed = %d %v", code, body)
+			}
+			if c := body["components"].(map[string]any)["database"].(map[string]any); c["status"] != "fail" {
+				t.Errorf("database component = %v", c)
+			}
+		})
+	}
+}
+
+func TestGracefulShutdown(t *testing.T) {
+	app := newTestApp(t, db.SQLite)
+	started := make(chan struct{})
+	app.Engine.GET("/slow", func(c *gin.Context) {
+		close(started)
+		time.Sleep(700 * time.Millisecond)
+		c.String(200, "finished")
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- app.Serve(ctx) }()
+
+	type result struct {
+		body string
+		err  error
+	}
+	got := make(chan result, 1)
+	go func() {
+		resp, err := http.Get(app.URL() + "/slow")
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		got <- result{string(b), err}
+	}()
+	<-started
+	cancel() // as SIGTERM does
+	r := <-got
+	if r.err != nil || r.body != "finished" {
+		t.Fatalf("in-flight request = %q, %v; want it to finish", r.body, r.err)
+	}
+	if err := <-served; err != nil {
+		t.Fatalf("Serve = %v", err)
+	}
+	if _, err := http.Get(app.URL() + "/status"); err == nil {
+		t.Error("server still accepts requests after shutdown")
+	}
+}
+
+func TestMigrateCommands(t *testing.T) {
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(string(dialect), func(t *testing.T) {
+			env := []string{"WSGATE_DATABASE_URL=" + dbtest.URL(t, dialect)}
+			latest, err := migrations.Latest(string(dialect))
+			if err != nil {
+				t.Fatal(err)
+			}
+			atLatest := fmt.Sprintf("schema version %d", latest)
+			for _, step := range []struct {
+				args []string
+				want string
+			}{
+				{[]string{"migrate", "version"}, "schema version 0"},
+				{[]string{"migrate", "up"}, atLatest},
+				{[]string{"migrate", "down"}, "schema version 0"},
+				{[]string{"migrate", "up"}, atLatest},
+				{[]string{"version"}, "wsgate "},
+			} {
+				var out, errOut bytes.Buffer
+				if code := Run(context.Background(), step.args, nil, &out, &errOut, env); code != 0 {
+					t.Fatalf("%v: exit %d: %s", step.args, code, errOut.String())
+				}
+				if !strings.Contains(out.String(), step.want) {
+					t.Errorf("%v printed %q, want %q", step.args, out.String(), step.want)
+				}
+			}
+		})
+	}
+}

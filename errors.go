@@ -1,0 +1,50 @@
+package wsgate
+
+// The errors a caller of the gateway can see, with Moodle's exception class,
+// errorcode and English message (moodle-webservices.md §6.5). Use WithDebug
+// to add details; compare with errors.Is.
+var (
+	ErrInvalidParameter = &Error{Kind: Invalid, Exception: "invalid_parameter_exception", Code: "invalidparameter",
+		Message: "Invalid parameter value detected"}
+	ErrInvalidResponse = &Error{Kind: Internal, Exception: "invalid_response_exception", Code: "invalidresponse",
+		Message: "Invalid response value detected"}
+	ErrInvalidToken = &Error{Kind: Unauthenticated, Exception: "moodle_exception", Code: "invalidtoken",
+		Message: "Invalid token - token not found"}
+	ErrAccess = &Error{Kind: Forbidden, Exception: "webservice_access_exception", Code: "accessexception",
+		Message: "Access control exception"}
+	ErrInvalidRecord = &Error{Kind: NotFound, Exception: "dml_missing_record_exception", Code: "invalidrecord",
+		Message: "Can't find data record in database table external_functions."}
+	ErrNoPermissions = &Error{Kind: Forbidden, Exception: "required_capability_exception", Code: "nopermissions",
+		Message: "Sorry, but you do not currently have permissions to do that (%s)."}
+	ErrUserDeleted = &Error{Kind: Forbidden, Exception: "moodle_exception", Code: "wsaccessuserdeleted",
+		Message: "Refused web service access for deleted username: %s"}
+	ErrUserSuspended = &Error{Kind: Forbidden, Exception: "moodle_exception", Code: "wsaccessusersuspended",
+		Message: "Refused web service access for suspended username: %s"}
+	ErrUserNoLogin = &Error{Kind: Forbidden, Exception: "moodle_exception", Code: "wsaccessusernologin",
+		Message: "Refused web service access for nologin authentication username: %s"}
+	ErrServiceNotAvailable = &Error{Kind: Forbidden, Exception: "moodle_exception", Code: "servicenotavailable",
+		Message: "Web service is not available. (It doesn't exist or might be disabled.)"}
+	ErrUnknownParamType = &Error{Kind: Internal, Exception: "moodle_exception", Code: "unknownparamtype",
+		Message: "Unknown parameter type"}
+	ErrCoding = &Error{Kind: Internal, Exception: "coding_exception", Code: "codingerror",
+		Message: "Coding error detected, it must be fixed by a programmer"}
+	ErrUpstream = &Error{Kind: Unavailable, Exception: "moodle_exception", Code: "upstreamerror",
+		Message: "The function's upstream service failed or did not answer in time"}
+	ErrTimeout = &Error{Kind: Unavailable, Exception: "moodle_exception", Code: "functiontimeout",
+		Message: "The function did not finish in time"}
+	ErrInternal = &Error{Kind: Internal, Exception: "moodle_exception", Code: "generalexceptionmessage",
+		Message: "Internal server error"}
+	// ErrNotFound and ErrConflict are the store's typed errors, mapped by every edge.
+	ErrNotFound = &Error{Kind: NotFound, Exception: "dml_missing_record_exception", Code: "invalidrecord",
+		Message: "Can't find data record in database table."}
+	ErrConflict = &Error{Kind: Conflict, Exception: "dml_write_exception", Code: "dmlwriteexception",
+		Message: "Error writing to database"}
+)
+
+// Messagef returns a copy of e whose message is formatted with args (for
+// messages that name a user or a capability).
+func (e *Error) Messagef(args ...any) *Error {
+	c := *e
+	c.Message = sprintf(e.Message, args...)
+	return &c
+}

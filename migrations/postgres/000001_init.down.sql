@@ -1,0 +1,10 @@
+DROP TABLE IF EXISTS external_tokens;
+DROP TABLE IF EXISTS external_services_users;
+DROP TABLE IF EXISTS external_services_functions;
+DROP TABLE IF EXISTS external_services;
+DROP TABLE IF EXISTS external_functions;
+DROP TABLE IF EXISTS role_assignments;
+DROP TABLE IF EXISTS role_capabilities;
+DROP TABLE IF EXISTS roles;
+DROP TABLE IF EXISTS capabilities;
+DROP TABLE IF EXISTS users;
