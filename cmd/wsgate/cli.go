@@ -44,7 +44,8 @@ func newRootCmd(c *cli) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.PersistentFlags().StringVar(&c.configPath, "config", "",
 		"configuration file (default "+DefaultConfigFile+" when it exists)")
-	root.AddCommand(newServeCmd(c), newMigrateCmd(c), newVersionCmd(c))
+	root.AddCommand(newServeCmd(c), newMigrateCmd(c), newVersionCmd(c), newUpgradeCmd(c),
+		newUserCmd(c), newTokenCmd(c), newServiceCmd(c))
 	return root
 }
 

@@ -21,11 +21,47 @@ const DefaultConfigFile = "/etc/wsgate/config.yml"
 // Config is the gateway's whole configuration, read once in cmd and passed down
 // as typed values.
 type Config struct {
-	Listen        string         `mapstructure:"listen"`
-	ShutdownGrace time.Duration  `mapstructure:"shutdown_grace"`
-	Debug         bool           `mapstructure:"debug"`
-	Database      DatabaseConfig `mapstructure:"database"`
-	Log           LogConfig      `mapstructure:"log"`
+	Listen        string           `mapstructure:"listen"`
+	ShutdownGrace time.Duration    `mapstructure:"shutdown_grace"`
+	Debug         bool             `mapstructure:"debug"`
+	Database      DatabaseConfig   `mapstructure:"database"`
+	Log           LogConfig        `mapstructure:"log"`
+	Components    ComponentsConfig `mapstructure:"components"`
+	Calls         CallsConfig      `mapstructure:"calls"`
+	Login         LoginConfig      `mapstructure:"login"`
+	Site          SiteConfig       `mapstructure:"site"`
+}
+
+// SiteConfig names the site in get_site_info and in the pages.
+type SiteConfig struct {
+	Name string `mapstructure:"name"`
+	URL  string `mapstructure:"url"`
+}
+
+// ComponentsConfig says where manifests come from besides the embedded ones
+// and whether serve upgrades at start.
+type ComponentsConfig struct {
+	Paths          []string `mapstructure:"paths"`
+	UpgradeOnStart bool     `mapstructure:"upgrade_on_start"`
+}
+
+// CallsConfig shapes the call pipeline.
+type CallsConfig struct {
+	Timeout                     time.Duration `mapstructure:"timeout"`
+	EnforceFunctionCapabilities bool          `mapstructure:"enforce_function_capabilities"`
+	CacheTTL                    time.Duration `mapstructure:"cache_ttl"`
+	ChangePollInterval          time.Duration `mapstructure:"change_poll_interval"`
+}
+
+// LoginConfig shapes /login/token.php.
+type LoginConfig struct {
+	TokenDuration      time.Duration `mapstructure:"token_duration"`
+	MaxFailures        int           `mapstructure:"max_failures"`
+	MaxFailuresPerAddr int           `mapstructure:"max_failures_per_address"`
+	FailureWindow      time.Duration `mapstructure:"failure_window"`
+	// SecretFile holds the key that lets token.php hand out the same token again
+	// (created when missing). Empty: beside a SQLite store; none on PostgreSQL.
+	SecretFile string `mapstructure:"secret_file"`
 }
 
 // DatabaseConfig says which store to use and whether serve migrates it.
@@ -42,13 +78,26 @@ type LogConfig struct {
 
 // defaults are the built-in values, the lowest layer of the configuration.
 var defaults = map[string]any{
-	"listen":                    "127.0.0.1:9506",
-	"shutdown_grace":            "15s",
-	"debug":                     false,
-	"database.url":              "sqlite:var/wsgate.db",
-	"database.migrate_on_start": true,
-	"log.level":                 "info",
-	"log.format":                "text",
+	"listen":                              "127.0.0.1:9506",
+	"shutdown_grace":                      "15s",
+	"debug":                               false,
+	"database.url":                        "sqlite:var/wsgate.db",
+	"database.migrate_on_start":           true,
+	"log.level":                           "info",
+	"log.format":                          "text",
+	"components.paths":                    []string{},
+	"components.upgrade_on_start":         true,
+	"calls.timeout":                       "30s",
+	"calls.enforce_function_capabilities": true,
+	"calls.cache_ttl":                     "5m",
+	"calls.change_poll_interval":          "1s",
+	"login.token_duration":                "2016h",
+	"login.max_failures":                  5,
+	"login.max_failures_per_address":      20,
+	"login.failure_window":                "15m",
+	"login.secret_file":                   "",
+	"site.name":                           "wsgate",
+	"site.url":                            "",
 }
 
 // ConfigError is a configuration fault; the binary exits with status 2 on it.
@@ -96,7 +145,8 @@ func LoadConfig(path string, environ []string) (*Config, []string, error) {
 	}
 	var cfg Config
 	err := v.UnmarshalExact(&cfg, func(dc *mapstructure.DecoderConfig) {
-		dc.DecodeHook = mapstructure.StringToTimeDurationHookFunc()
+		dc.DecodeHook = mapstructure.ComposeDecodeHookFunc(
+			mapstructure.StringToTimeDurationHookFunc(), mapstructure.StringToSliceHookFunc(","))
 	})
 	if err != nil {
 		return nil, nil, decodeError(err)
@@ -164,6 +214,18 @@ func (c *Config) Validate() error {
 	case "text", "json":
 	default:
 		return configErrorf("log.format: %q is not one of text, json", c.Log.Format)
+	}
+	if c.Calls.ChangePollInterval <= 0 {
+		return configErrorf("calls.change_poll_interval: must be positive")
+	}
+	for key, d := range map[string]time.Duration{"calls.timeout": c.Calls.Timeout, "calls.cache_ttl": c.Calls.CacheTTL,
+		"login.token_duration": c.Login.TokenDuration, "login.failure_window": c.Login.FailureWindow} {
+		if d < 0 {
+			return configErrorf("%s: must not be negative", key)
+		}
+	}
+	if c.Login.MaxFailures < 1 || c.Login.MaxFailuresPerAddr < 1 {
+		return configErrorf("login.max_failures and login.max_failures_per_address: must be at least 1")
 	}
 	if c.ShutdownGrace < 0 {
 		return configErrorf("shutdown_grace: must not be negative")

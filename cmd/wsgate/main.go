@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -35,7 +36,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fmt.Fprintln(stderr, "wsgate:", err)
 	var ce *ConfigError
 	var ue usageError
-	if errors.As(err, &ce) || errors.As(err, &ue) {
+	msg := err.Error()
+	if errors.As(err, &ce) || errors.As(err, &ue) || strings.HasPrefix(msg, "required flag") ||
+		strings.HasPrefix(msg, "unknown command") {
 		return 2
 	}
 	return 1

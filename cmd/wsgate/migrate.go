@@ -13,7 +13,9 @@ func newMigrateCmd(c *cli) *cobra.Command {
 		Use:   "migrate",
 		Short: "Change the store's schema: up, down, version",
 		Args:  noArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return usageError{fmt.Errorf("migrate needs up, down or version")} },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return usageError{fmt.Errorf("migrate needs up, down or version")}
+		},
 	}
 	run := func(op func(d *db.DB) error) func(*cobra.Command, []string) error {
 		return func(cmd *cobra.Command, _ []string) error {

@@ -7,15 +7,20 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/spf13/cobra"
 
 	"wsgate"
+	"wsgate/functions"
 	"wsgate/internal/db"
 	"wsgate/internal/health"
 	"wsgate/internal/httplog"
+	"wsgate/protocols/login"
+	"wsgate/protocols/rest"
+	"wsgate/protocols/xmlrpc"
 )
 
 func newServeCmd(c *cli) *cobra.Command {
@@ -49,32 +54,53 @@ func newServeCmd(c *cli) *cobra.Command {
 	return cmd
 }
 
-// App is the running gateway: the store, the HTTP engine and its server. Its
-// fields are exported for tests that drive it end to end.
+// App is the running gateway: the wired gateway, the HTTP engine and its
+// server. Its fields are exported for tests that drive it end to end.
 type App struct {
+	*gateway
 	Config *Config
 	Log    *slog.Logger
 	DB     *db.DB
 	Engine *gin.Engine
 	Status *health.Status
 
+	login    *login.Handler
 	listener net.Listener
 	server   *http.Server
 }
 
-// NewApp opens the store, migrates it when configured to, and wires the routes.
-func NewApp(ctx context.Context, cfg *Config, log *slog.Logger) (*App, error) {
-	d, err := db.Open(ctx, cfg.Database.URL)
+// NewApp opens the gateway (store, migrations, implementations), upgrades the
+// components when configured to, and wires the routes.
+func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*functions.Registry)) (*App, error) {
+	g, err := openGateway(ctx, cfg, log, extra...)
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Database.MigrateOnStart {
-		if err := d.MigrateUp(); err != nil {
-			d.Close()
-			return nil, fmt.Errorf("migrate: %w", err)
+	if cfg.Components.UpgradeOnStart {
+		diff, err := g.upgrade(ctx, false, nil)
+		if err != nil {
+			g.Close()
+			return nil, fmt.Errorf("upgrade: %w", err)
+		}
+		if !diff.Empty() {
+			var b strings.Builder
+			diff.Print(&b)
+			log.Info("components upgraded", "changes", b.String())
 		}
 	}
-	a := &App{Config: cfg, Log: log, DB: d}
+	d := g.db
+	secret, err := loginSecret(cfg)
+	if err != nil {
+		g.Close()
+		return nil, err
+	}
+	if secret == nil {
+		log.Info("login.secret_file is not set: /login/token.php makes a new token at every login")
+	}
+	a := &App{gateway: g, Config: cfg, Log: log, DB: d}
+	a.login = login.NewHandler(g.store, login.Options{TokenDuration: cfg.Login.TokenDuration,
+		MaxFailures: cfg.Login.MaxFailures, MaxFailuresPerAddr: cfg.Login.MaxFailuresPerAddr,
+		Window: cfg.Login.FailureWindow, Secret: secret}, log)
 	a.Status = &health.Status{Version: wsgate.Version, Store: string(d.Dialect), Log: log,
 		SchemaVersion: func(ctx context.Context) (uint, error) { return schemaVersion(ctx, d) }}
 	a.Status.Add("database", func(ctx context.Context) error { return d.PingContext(ctx) })
@@ -97,6 +123,10 @@ func (a *App) routes() *gin.Engine {
 	e.ContextWithFallback = true
 	_ = e.SetTrustedProxies(nil)
 	e.GET("/status", gin.WrapH(a.Status))
+	restServer := gin.WrapH(&rest.Server{Dispatcher: a.pipeline, Debug: a.Config.Debug, Log: a.Log})
+	e.Any("/webservice/rest/server.php", restServer)
+	e.Any("/login/token.php", gin.WrapH(a.login))
+	e.Any(xmlrpc.Path, gin.WrapH(&xmlrpc.Server{Dispatcher: a.pipeline, Lister: a.pipeline, Debug: a.Config.Debug, Log: a.Log}))
 	return e
 }
 
@@ -123,6 +153,13 @@ func (a *App) Serve(ctx context.Context) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
+	// The authorizer writes token last-access times in the background; its
+	// final flush happens before Serve returns, while the store is open.
+	actx, stopAuth := context.WithCancel(context.Background())
+	a.auth.Start(actx)
+	watched := make(chan struct{})
+	go func() { a.watchChanges(actx); close(watched) }()
+	defer func() { stopAuth(); <-a.auth.Done(); <-watched }()
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
 	a.Log.Info("serving", "url", a.URL(), "store", a.DB.Dialect, "version", wsgate.Version)
@@ -146,4 +183,4 @@ func (a *App) Serve(ctx context.Context) error {
 }
 
 // Close releases the store.
-func (a *App) Close() error { return a.DB.Close() }
+func (a *App) Close() error { return a.gateway.Close() }

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+
+	"wsgate/components"
+	"wsgate/discovery"
+	"wsgate/functions"
+	"wsgate/internal/changes"
+	"wsgate/internal/db"
+	"wsgate/protocols"
+	"wsgate/services"
+)
+
+// gateway is everything wired together over one store; serve and the admin
+// verbs of the CLI share it, so there is one implementation of each action.
+type gateway struct {
+	cfg      *Config
+	log      *slog.Logger
+	db       *db.DB
+	store    *services.Store
+	registry *functions.Registry
+	catalog  *functions.Catalog
+	auth     *services.Authorizer
+	pipeline *protocols.Pipeline
+}
+
+// openGateway opens the store (migrating it when configured), registers the
+// shipped implementations (and those of extra, for tests) and loads the
+// installed functions.
+func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*functions.Registry)) (*gateway, error) {
+	d, err := db.Open(ctx, cfg.Database.URL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Database.MigrateOnStart {
+		if err := d.MigrateUp(); err != nil {
+			d.Close()
+			return nil, fmt.Errorf("migrate: %w", err)
+		}
+	}
+	g := &gateway{cfg: cfg, log: log, db: d, store: services.NewStore(d), registry: functions.NewRegistry()}
+	g.catalog = functions.NewCatalog(d, g.registry)
+	siteURL := cfg.Site.URL
+	if siteURL == "" {
+		siteURL = "http://" + cfg.Listen
+	}
+	components.Register(g.registry, components.Deps{Store: g.store, Catalog: g.catalog,
+		SiteName: cfg.Site.Name, SiteURL: siteURL})
+	for _, register := range extra {
+		register(g.registry)
+	}
+	g.auth = services.NewAuthorizer(g.store, g.catalog, services.AuthorizerOptions{TTL: cfg.Calls.CacheTTL,
+		IgnoreFunctionCapabilities: !cfg.Calls.EnforceFunctionCapabilities, Logger: log})
+	g.pipeline = &protocols.Pipeline{Auth: g.auth, Functions: g.catalog,
+		Validator: &functions.Validator{KnownCapability: g.knownCapability},
+		Upstream:  &protocols.UpstreamClient{HTTP: &http.Client{}}, Timeout: cfg.Calls.Timeout, Log: log}
+	// Tell the other processes on this store (serve, when this is the CLI) to drop their caches.
+	g.store.OnChange(func(services.Change) { g.bumpGeneration() })
+	if _, err := g.store.EnsureAdminRole(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if err := g.catalog.Reload(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return g, nil
+}
+
+// knownCapability answers PARAM_CAPABILITY checks from the capabilities table.
+func (g *gateway) knownCapability(name string) bool {
+	ok, err := g.store.CapabilityExists(context.Background(), name)
+	return err == nil && ok
+}
+
+// sources lists the manifests to load: the embedded components, then every
+// directory of components.paths.
+func (g *gateway) sources() []discovery.Source {
+	src := []discovery.Source{{Name: "embedded", FS: components.Manifests}}
+	for _, p := range g.cfg.Components.Paths {
+		src = append(src, discovery.DirSource(p))
+	}
+	return src
+}
+
+// upgrade loads every manifest and syncs the tables; progress, when not nil,
+// receives a progress line (for terminals) and warnings go to the log.
+func (g *gateway) upgrade(ctx context.Context, dryRun bool, progress io.Writer) (*discovery.Diff, error) {
+	var report func(done, total int)
+	if progress != nil {
+		report = func(done, total int) {
+			fmt.Fprintf(progress, "\rloading component manifests: %d/%d", done, total)
+			if done == total {
+				fmt.Fprintln(progress)
+			}
+		}
+	}
+	cat, err := discovery.Load(g.sources(), g.registry, report)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range cat.Warnings {
+		g.log.Warn("manifest", "warning", w.String())
+	}
+	syncer := &discovery.Syncer{DB: g.db, Tables: discovery.ServicesTables(g.store), Changed: func() {
+		g.dropCaches()
+		g.bumpGeneration()
+	}}
+	return syncer.Sync(ctx, cat, dryRun)
+}
+
+// dropCaches forgets cached authorization data and reloads the functions.
+func (g *gateway) dropCaches() {
+	g.auth.Invalidate()
+	if err := g.catalog.Reload(context.Background()); err != nil {
+		g.log.Error("reload functions", "error", err)
+	}
+}
+
+// bumpGeneration tells every process on the store that something changed.
+func (g *gateway) bumpGeneration() {
+	if err := changes.Bump(context.Background(), g.db); err != nil {
+		g.log.Warn("record change generation", "error", err)
+	}
+}
+
+// watchChanges drops the caches whenever another process changed the store.
+func (g *gateway) watchChanges(ctx context.Context) {
+	changes.Watch(ctx, g.db, g.cfg.Calls.ChangePollInterval, g.log, g.dropCaches)
+}
+
+// Close releases the store.
+func (g *gateway) Close() error { return g.db.Close() }
+
+// isTerminal reports whether w is a terminal (for progress lines).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"wsgate/functions"
+	"wsgate/services"
+)
+
+const benchManifest = `
+functions:
+  local_bench_echo:
+    classname: local_bench
+    methodname: echo
+    parameters: {name: RAW}
+    returns: {type: single, keys: {greeting: RAW, length: INT}}
+services:
+  Bench:
+    shortname: bench
+    functions: [local_bench_echo]
+    enabled: 1
+    restrictedusers: 0
+`
+
+// loadResult is one closed-loop run against one server.
+type loadResult struct {
+	requests  int64
+	elapsed   time.Duration
+	latencies []time.Duration
+}
+
+func (r *loadResult) add(o *loadResult) {
+	r.requests += o.requests
+	r.elapsed += o.elapsed
+	r.latencies = append(r.latencies, o.latencies...)
+}
+
+func (r *loadResult) rps() float64 { return float64(r.requests) / r.elapsed.Seconds() }
+
+func (r *loadResult) percentile(p float64) time.Duration {
+	if len(r.latencies) == 0 {
+		return 0
+	}
+	sort.Slice(r.latencies, func(i, j int) bool { return r.latencies[i] < r.latencies[j] })
+	return r.latencies[int(p*float64(len(r.latencies)-1))]
+}
+
+// closedLoop runs conns clients that each send url again as soon as the
+// previous answer arrived, for d, and records every latency.
+func closedLoop(tb testing.TB, url string, conns int, d time.Duration, want []byte) *loadResult {
+	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	deadline := time.Now().Add(d)
+	var total atomic.Int64
+	var failures atomic.Int64
+	lat := make([][]time.Duration, conns)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := 0; i < conns; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			for time.Now().Before(deadline) {
+				t0 := time.Now()
+				resp, err := client.Get(url)
+				if err != nil {
+					failures.Add(1)
+					continue
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if string(body) != string(want) {
+					failures.Add(1)
+				}
+				lat[i] = append(lat[i], time.Since(t0))
+				total.Add(1)
+			}
+		}(i)
+	}
+	wg.Wait()
+	r := &loadResult{requests: total.Load(), elapsed: time.Since(start)}
+	for _, l := range lat {
+		r.latencies = append(r.latencies, l...)
+	}
+	if n := failures.Load(); n > 0 {
+		tb.Fatalf("%d failed or wrong answers from %s", n, url)
+	}
+	return r
+}
+
+// BenchmarkRESTLoad compares the REST JSON call of a small function through
+// the whole gateway with a bare gin handler answering the same bytes, both
+// loaded in this process by the same closed-loop client (64 connections),
+// alternating runs; it prints requests/s, p50 and p99 of each and the ratio.
+// WSGATE_LOADBENCH_SECONDS sets the total seconds per server (default 10).
+func BenchmarkRESTLoad(b *testing.B) {
+	seconds := 10
+	if s, err := strconv.Atoi(os.Getenv("WSGATE_LOADBENCH_SECONDS")); err == nil && s > 0 {
+		seconds = s
+	}
+	dir := b.TempDir()
+	compDir := filepath.Join(dir, "components", "local_bench", "db")
+	if err := os.MkdirAll(compDir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(compDir, "services.yaml"), []byte(benchManifest), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	cfg, _, err := LoadConfig("", []string{"WSGATE_LISTEN=127.0.0.1:0",
+		"WSGATE_DATABASE_URL=sqlite:" + filepath.Join(dir, "bench.db"),
+		"WSGATE_COMPONENTS_PATHS=" + filepath.Join(dir, "components")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	app, err := NewApp(context.Background(), cfg, quiet, func(r *functions.Registry) {
+		r.Register("local_bench", "echo", func(_ context.Context, p map[string]any) (any, error) {
+			name := p["name"].(string)
+			return map[string]any{"greeting": "hello " + name, "length": len(name)}, nil
+		})
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer app.Close()
+	ctx := context.Background()
+	u, err := app.store.CreateUser(ctx, services.User{Username: "bench", Auth: services.AuthManual}, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc, err := app.store.ServiceByShortname(ctx, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	token, _, err := app.store.CreateToken(ctx, services.TokenSpec{UserID: u.ID, ServiceID: svc.ID})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := app.Listen(); err != nil {
+		b.Fatal(err)
+	}
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() { _ = app.Serve(sctx) }()
+	gwURL := app.URL() + "/webservice/rest/server.php?wstoken=" + token +
+		"&wsfunction=local_bench_echo&moodlewsrestformat=json&name=world"
+	resp, err := http.Get(gwURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	want, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(want) != `{"greeting":"hello world","length":5}` {
+		b.Fatalf("gateway answered %s", want)
+	}
+
+	gin.SetMode(gin.ReleaseMode)
+	bare := gin.New()
+	bare.GET("/webservice/rest/server.php", func(c *gin.Context) { c.Data(200, "application/json", want) })
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	bareSrv := &http.Server{Handler: bare}
+	go func() { _ = bareSrv.Serve(l) }()
+	defer bareSrv.Close()
+	bareURL := "http://" + l.Addr().String() + "/webservice/rest/server.php?wstoken=x&wsfunction=local_bench_echo&moodlewsrestformat=json&name=world"
+
+	const conns = 64
+	closedLoop(b, bareURL, conns, 500*time.Millisecond, want) // warm-up
+	closedLoop(b, gwURL, conns, 500*time.Millisecond, want)
+	b.ResetTimer()
+	gw, bareRes := &loadResult{}, &loadResult{}
+	half := time.Duration(seconds) * time.Second / 2
+	for round := 0; round < 2; round++ {
+		bareRes.add(closedLoop(b, bareURL, conns, half, want))
+		gw.add(closedLoop(b, gwURL, conns, half, want))
+	}
+	b.StopTimer()
+	ratio := gw.rps() / bareRes.rps()
+	fmt.Printf("\nREST JSON load, %d connections, %ds per server, alternating:\n", conns, seconds)
+	fmt.Printf("  %-8s %10s %10s %10s\n", "server", "req/s", "p50", "p99")
+	for _, r := range []struct {
+		name string
+		res  *loadResult
+	}{{"bare gin", bareRes}, {"wsgate", gw}} {
+		fmt.Printf("  %-8s %10.0f %10s %10s\n", r.name, r.res.rps(), r.res.percentile(0.5).Round(time.Microsecond),
+			r.res.percentile(0.99).Round(time.Microsecond))
+	}
+	fmt.Printf("  ratio wsgate/bare: %.2f\n", ratio)
+	b.ReportMetric(ratio, "ratio")
+	b.ReportMetric(gw.rps(), "wsgate-req/s")
+	b.ReportMetric(bareRes.rps(), "bare-req/s")
+}

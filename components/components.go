@@ -1,0 +1,31 @@
+// Package components holds the components shipped in the binary: their
+// manifests (embedded) and the Go implementations of their functions.
+package components
+
+import (
+	"embed"
+
+	"wsgate/components/core_user"
+	"wsgate/components/core_webservice"
+	"wsgate/functions"
+	"wsgate/services"
+)
+
+// Manifests is every shipped component's db/services.yaml.
+//
+//go:embed */db/services.yaml
+var Manifests embed.FS
+
+// Deps is what the shipped implementations need from the running gateway.
+type Deps struct {
+	Store    *services.Store
+	Catalog  *functions.Catalog
+	SiteName string
+	SiteURL  string
+}
+
+// Register adds every shipped implementation to reg.
+func Register(reg *functions.Registry, d Deps) {
+	core_webservice.Register(reg, core_webservice.Deps{Store: d.Store, SiteName: d.SiteName, SiteURL: d.SiteURL})
+	core_user.Register(reg, d.Store)
+}

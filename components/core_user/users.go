@@ -1,0 +1,290 @@
+// Package core_user implements Moodle's core_user_* functions on the gateway's
+// own users, with Moodle's names and shapes.
+package core_user
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"wsgate"
+	"wsgate/functions"
+	"wsgate/services"
+)
+
+// Register adds the component's implementations to reg.
+func Register(reg *functions.Registry, st *services.Store) {
+	u := users{st}
+	reg.Register("core_user_external", "get_users_by_field", u.getUsersByField)
+	reg.Register("core_user_external", "get_users", u.getUsers)
+	reg.Register("core_user_external", "create_users", u.createUsers)
+	reg.Register("core_user_external", "update_users", u.updateUsers)
+	reg.Register("core_user_external", "delete_users", u.deleteUsers)
+}
+
+type users struct{ st *services.Store }
+
+// description is Moodle's user_description shape (the fields the gateway has).
+func description(u services.User) map[string]any {
+	return map[string]any{
+		"id": u.ID, "username": u.Username, "firstname": u.FirstName, "lastname": u.LastName,
+		"fullname": strings.TrimSpace(u.FirstName + " " + u.LastName), "email": u.Email, "auth": u.Auth,
+		"suspended": u.Suspended, "confirmed": true, "firstaccess": 0, "lastaccess": 0,
+	}
+}
+
+// require refuses the call unless the caller holds capability.
+func require(ctx context.Context, capability string) error {
+	if !wsgate.CallerFrom(ctx).Can(capability) {
+		return wsgate.ErrNoPermissions.Messagef(capability)
+	}
+	return nil
+}
+
+func warning(item string, id int64, code, msg string) map[string]any {
+	return map[string]any{"item": item, "itemid": id, "warningcode": code, "message": msg}
+}
+
+func (s users) getUsersByField(ctx context.Context, p map[string]any) (any, error) {
+	if err := require(ctx, "moodle/user:viewdetails"); err != nil {
+		return nil, err
+	}
+	field := p["field"].(string)
+	switch field {
+	case "id", "idnumber", "username", "email":
+	default:
+		return nil, wsgate.ErrInvalidParameter.WithDebugf("Field '%s' is not valid", field)
+	}
+	out := []any{}
+	seen := map[int64]bool{}
+	for _, v := range p["values"].([]any) {
+		u, ok, err := s.find(ctx, field, v.(string))
+		if err != nil {
+			return nil, err
+		}
+		if ok && !seen[u.ID] {
+			seen[u.ID] = true
+			out = append(out, description(u))
+		}
+	}
+	return out, nil
+}
+
+// find looks a user up by a unique field; deleted users are never found.
+func (s users) find(ctx context.Context, field, value string) (services.User, bool, error) {
+	var u services.User
+	var err error
+	switch field {
+	case "id":
+		id, perr := strconv.ParseInt(value, 10, 64)
+		if perr != nil {
+			return u, false, nil
+		}
+		u, err = s.st.UserByID(ctx, id)
+	case "username":
+		u, err = s.st.UserByUsername(ctx, value)
+	case "email":
+		all, lerr := s.st.ListUsers(ctx, services.UserFilter{})
+		if lerr != nil {
+			return u, false, lerr
+		}
+		for _, c := range all {
+			if strings.EqualFold(c.Email, value) {
+				return c, true, nil
+			}
+		}
+		return u, false, nil
+	default: // idnumber: the gateway's users have none
+		return u, false, nil
+	}
+	if errors.Is(err, wsgate.ErrNotFound) {
+		return u, false, nil
+	}
+	return u, err == nil && !u.Deleted, err
+}
+
+func (s users) getUsers(ctx context.Context, p map[string]any) (any, error) {
+	if err := require(ctx, "moodle/user:viewdetails"); err != nil {
+		return nil, err
+	}
+	all, err := s.st.ListUsers(ctx, services.UserFilter{})
+	if err != nil {
+		return nil, err
+	}
+	warnings := []any{}
+	matchers := []func(services.User) bool{}
+	seenKeys := map[string]bool{}
+	for _, c := range p["criteria"].([]any) {
+		crit := c.(map[string]any)
+		key, value := crit["key"].(string), crit["value"].(string)
+		if seenKeys[key] {
+			return nil, wsgate.ErrInvalidParameter.WithDebugf("The key '%s' can only be sent once", key)
+		}
+		seenKeys[key] = true
+		m, ok := criterion(key, value)
+		if !ok || value == "" {
+			warnings = append(warnings, warning(key, 0, "invalidfieldparameter",
+				"The search key '"+key+"' is not supported, look at the web service documentation"))
+			continue
+		}
+		matchers = append(matchers, m)
+	}
+	found := []any{}
+	for _, u := range all {
+		ok := true
+		for _, m := range matchers {
+			ok = ok && m(u)
+		}
+		if ok {
+			found = append(found, description(u))
+		}
+	}
+	return map[string]any{"users": found, "warnings": warnings}, nil
+}
+
+// criterion builds a matcher for get_users; % is a wildcard in names and email.
+func criterion(key, value string) (func(services.User) bool, bool) {
+	like := func(get func(services.User) string) func(services.User) bool {
+		return func(u services.User) bool { return likeMatch(strings.ToLower(value), strings.ToLower(get(u))) }
+	}
+	switch key {
+	case "id":
+		id, err := strconv.ParseInt(value, 10, 64)
+		return func(u services.User) bool { return err == nil && u.ID == id }, true
+	case "username":
+		return func(u services.User) bool { return u.Username == value }, true
+	case "auth":
+		return func(u services.User) bool { return u.Auth == value }, true
+	case "idnumber":
+		return func(services.User) bool { return false }, true
+	case "firstname":
+		return like(func(u services.User) string { return u.FirstName }), true
+	case "lastname":
+		return like(func(u services.User) string { return u.LastName }), true
+	case "email":
+		return like(func(u services.User) string { return u.Email }), true
+	}
+	return nil, false
+}
+
+// likeMatch matches s against pattern, where % stands for any run of characters.
+func likeMatch(pattern, s string) bool {
+	parts := strings.Split(pattern, "%")
+	if len(parts) == 1 {
+		return pattern == s
+	}
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	for _, mid := range parts[1 : len(parts)-1] {
+		i := strings.Index(s, mid)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(mid):]
+	}
+	return strings.HasSuffix(s, parts[len(parts)-1])
+}
+
+func (s users) createUsers(ctx context.Context, p map[string]any) (any, error) {
+	if err := require(ctx, "moodle/user:create"); err != nil {
+		return nil, err
+	}
+	out := []any{}
+	// All or nothing, as Moodle's create_users runs in one transaction.
+	err := s.st.Transact(ctx, func(tx *services.Store) error {
+		for _, item := range p["users"].([]any) {
+			in := item.(map[string]any)
+			auth := in["auth"].(string)
+			if auth != services.AuthManual && auth != services.AuthNoLogin {
+				return wsgate.ErrInvalidParameter.WithDebugf("Invalid authentication type: %s", auth)
+			}
+			password, _ := in["password"].(string)
+			u, err := tx.CreateUser(ctx, services.User{Username: in["username"].(string), FirstName: in["firstname"].(string),
+				LastName: in["lastname"].(string), Email: in["email"].(string), Auth: auth}, password)
+			if err != nil {
+				if wsgate.KindOf(err) == wsgate.Conflict {
+					return wsgate.ErrInvalidParameter.WithDebugf("Username already exists: %s", in["username"])
+				}
+				return err
+			}
+			out = append(out, map[string]any{"id": u.ID, "username": u.Username})
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (s users) updateUsers(ctx context.Context, p map[string]any) (any, error) {
+	if err := require(ctx, "moodle/user:update"); err != nil {
+		return nil, err
+	}
+	warnings := []any{}
+	for _, item := range p["users"].([]any) {
+		in := item.(map[string]any)
+		id := in["id"].(int64)
+		u, err := s.st.UserByID(ctx, id)
+		if err != nil || u.Deleted {
+			warnings = append(warnings, warning("user", id, "usernotupdatedinvaliduser", "Invalid user"))
+			continue
+		}
+		if v, ok := in["username"].(string); ok {
+			u.Username = v
+		}
+		if v, ok := in["auth"].(string); ok {
+			u.Auth = v
+		}
+		if v, ok := in["suspended"].(bool); ok {
+			u.Suspended = v
+		}
+		if v, ok := in["firstname"].(string); ok {
+			u.FirstName = v
+		}
+		if v, ok := in["lastname"].(string); ok {
+			u.LastName = v
+		}
+		if v, ok := in["email"].(string); ok {
+			u.Email = v
+		}
+		err = s.st.Transact(ctx, func(tx *services.Store) error {
+			if _, err := tx.UpdateUser(ctx, u); err != nil {
+				return err
+			}
+			if pw, ok := in["password"].(string); ok {
+				return tx.SetPassword(ctx, id, pw)
+			}
+			return nil
+		})
+		if err != nil {
+			if wsgate.KindOf(err) == wsgate.Internal {
+				return nil, err
+			}
+			warnings = append(warnings, warning("user", id, "usernotupdatederror", wsgate.AsError(err).Message))
+		}
+	}
+	return map[string]any{"warnings": warnings}, nil
+}
+
+func (s users) deleteUsers(ctx context.Context, p map[string]any) (any, error) {
+	if err := require(ctx, "moodle/user:delete"); err != nil {
+		return nil, err
+	}
+	return nil, s.st.Transact(ctx, func(tx *services.Store) error {
+		for _, v := range p["userids"].([]any) {
+			id := v.(int64)
+			u, err := tx.UserByID(ctx, id)
+			if err != nil || u.Deleted {
+				return wsgate.ErrInvalidParameter.WithDebugf("Invalid user id: %d", id)
+			}
+			if c := wsgate.CallerFrom(ctx); c != nil && c.UserID == id {
+				return wsgate.ErrInvalidParameter.WithDebug("You cannot delete yourself")
+			}
+			if err := tx.DeleteUser(ctx, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

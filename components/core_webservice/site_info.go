@@ -1,0 +1,91 @@
+// Package core_webservice implements the gateway's own functions, starting with
+// Moodle's core_webservice_get_site_info.
+package core_webservice
+
+import (
+	"context"
+	"strings"
+
+	"wsgate"
+	"wsgate/functions"
+	"wsgate/services"
+)
+
+// Deps is what the implementations read.
+type Deps struct {
+	Store    *services.Store
+	SiteName string
+	SiteURL  string
+}
+
+// Register adds the component's implementations to reg.
+func Register(reg *functions.Registry, d Deps) {
+	reg.Register("core_webservice_external", "get_site_info", d.getSiteInfo)
+}
+
+// function is one entry of get_site_info's functions list.
+type function struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// siteInfo is Moodle's get_site_info answer, as far as the gateway has the data.
+type siteInfo struct {
+	SiteName        string     `json:"sitename"`
+	Username        string     `json:"username"`
+	FirstName       string     `json:"firstname"`
+	LastName        string     `json:"lastname"`
+	FullName        string     `json:"fullname"`
+	Lang            string     `json:"lang"`
+	UserID          int64      `json:"userid"`
+	SiteURL         string     `json:"siteurl"`
+	UserPictureURL  string     `json:"userpictureurl"`
+	Functions       []function `json:"functions"`
+	DownloadFiles   int        `json:"downloadfiles"`
+	UploadFiles     int        `json:"uploadfiles"`
+	Release         string     `json:"release"`
+	Version         string     `json:"version"`
+	UserIsSiteAdmin bool       `json:"userissiteadmin"`
+	SiteID          int        `json:"siteid"`
+	SiteCalendar    string     `json:"sitecalendartype"`
+	UserCalendar    string     `json:"usercalendartype"`
+	UserHomePage    int        `json:"userhomepage"`
+}
+
+func (d Deps) getSiteInfo(ctx context.Context, _ map[string]any) (any, error) {
+	c := wsgate.CallerFrom(ctx)
+	if c == nil {
+		return nil, wsgate.ErrAccess.WithDebug("no caller")
+	}
+	u, err := d.Store.UserByID(ctx, c.UserID)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := d.Store.ServiceByID(ctx, c.ServiceID)
+	if err != nil {
+		return nil, err
+	}
+	names, err := d.Store.ServiceFunctionNames(ctx, c.ServiceID)
+	if err != nil {
+		return nil, err
+	}
+	fns := make([]function, 0, len(names))
+	for _, n := range names {
+		fns = append(fns, function{Name: n, Version: wsgate.Version})
+	}
+	return siteInfo{
+		SiteName: d.SiteName, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName,
+		FullName: strings.TrimSpace(u.FirstName + " " + u.LastName), Lang: "en", UserID: u.ID,
+		SiteURL: d.SiteURL, UserPictureURL: "", Functions: fns,
+		DownloadFiles: boolInt(svc.DownloadFiles), UploadFiles: boolInt(svc.UploadFiles),
+		Release: wsgate.Version, Version: wsgate.Version, UserIsSiteAdmin: c.IsSiteAdmin,
+		SiteID: 1, SiteCalendar: "gregorian", UserCalendar: "gregorian", UserHomePage: 1,
+	}, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

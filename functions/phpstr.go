@@ -1,0 +1,334 @@
+package functions
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// PHP's conversions, reproduced where Moodle's rules depend on them: the
+// (string) cast of scalars, gettype() names, trim(), and the numeric prefix
+// rules of the (int) and (float) casts.
+
+// phpFloatString returns PHP's (string) of a float: 14 significant digits
+// (the default "precision" ini), the decimal form unless the exponent is
+// below -4 or above 14, and then "1.0E+25" style.
+func phpFloatString(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "INF"
+	case math.IsInf(f, -1):
+		return "-INF"
+	case math.IsNaN(f):
+		return "NAN"
+	case f == 0:
+		if math.Signbit(f) {
+			return "-0"
+		}
+		return "0"
+	}
+	var buf [32]byte
+	e := strconv.AppendFloat(buf[:0], f, 'e', 13, 64) // [-]d.ddddddddddddde±dd
+	neg := e[0] == '-'
+	if neg {
+		e = e[1:]
+	}
+	epos := strings.IndexByte(string(e), 'e')
+	exp, _ := strconv.Atoi(string(e[epos+1:]))
+	digits := make([]byte, 0, 14)
+	digits = append(digits, e[0])
+	digits = append(digits, e[2:epos]...)
+	for len(digits) > 1 && digits[len(digits)-1] == '0' {
+		digits = digits[:len(digits)-1]
+	}
+	decpt := exp + 1
+	out := make([]byte, 0, 24)
+	if neg {
+		out = append(out, '-')
+	}
+	switch {
+	case decpt < -3 || decpt > 14:
+		out = append(out, digits[0], '.')
+		if len(digits) == 1 {
+			out = append(out, '0')
+		} else {
+			out = append(out, digits[1:]...)
+		}
+		out = append(out, 'E')
+		if exp < 0 {
+			out = append(out, '-')
+			exp = -exp
+		} else {
+			out = append(out, '+')
+		}
+		out = strconv.AppendInt(out, int64(exp), 10)
+	case decpt < 0:
+		out = append(out, '0', '.')
+		for ; decpt < 0; decpt++ {
+			out = append(out, '0')
+		}
+		out = append(out, digits...)
+	default:
+		for i := 0; i < decpt; i++ {
+			if i < len(digits) {
+				out = append(out, digits[i])
+			} else {
+				out = append(out, '0')
+			}
+		}
+		if decpt < len(digits) {
+			if decpt == 0 {
+				out = append(out, '0')
+			}
+			out = append(out, '.')
+			out = append(out, digits[decpt:]...)
+		}
+	}
+	return string(out)
+}
+
+// phpTrim is PHP's trim() with its default character set " \t\n\r\0\x0B".
+func phpTrim(s string) string {
+	i, j := 0, len(s)
+	for i < j && isTrimByte(s[i]) {
+		i++
+	}
+	for j > i && isTrimByte(s[j-1]) {
+		j--
+	}
+	return s[i:j]
+}
+
+func isTrimByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0 || c == '\v'
+}
+
+// isPHPSpace reports C's isspace() for a byte in the C locale.
+func isPHPSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
+
+// numericPrefix returns the length of the leading numeric string of s after
+// leading whitespace (PHP's LNUM, DNUM and exponent forms), the offset where
+// it starts and whether it is an integer (no '.' and no exponent).
+func numericPrefix(s string) (start, end int, isInt bool) {
+	i := 0
+	for i < len(s) && isPHPSpace(s[i]) {
+		i++
+	}
+	start = i
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	d := i
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	intDigits := i - d
+	isInt = true
+	if i < len(s) && s[i] == '.' {
+		j := i + 1
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if intDigits > 0 || j > i+1 {
+			i, isInt = j, false
+		}
+	}
+	if i == d || (intDigits == 0 && isInt) {
+		return start, start, true // no digits: not numeric
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		j := i + 1
+		if j < len(s) && (s[j] == '+' || s[j] == '-') {
+			j++
+		}
+		k := j
+		for k < len(s) && s[k] >= '0' && s[k] <= '9' {
+			k++
+		}
+		if k > j {
+			i, isInt = k, false
+		}
+	}
+	return start, i, isInt
+}
+
+// phpToInt is PHP's (int) cast of a string: the numeric prefix, truncated;
+// out-of-range values saturate.
+func phpToInt(s string) int64 {
+	start, end, isInt := numericPrefix(s)
+	if start == end {
+		return 0
+	}
+	num := s[start:end]
+	if isInt {
+		if v, err := strconv.ParseInt(num, 10, 64); err == nil {
+			return v
+		}
+	}
+	f, _ := strconv.ParseFloat(num, 64)
+	return floatToIntCap(f)
+}
+
+// floatToIntCap truncates f, saturating out-of-range values; NaN and
+// infinities give 0.
+func floatToIntCap(f float64) int64 {
+	switch {
+	case math.IsNaN(f) || math.IsInf(f, 0):
+		return 0
+	case f >= 9223372036854775807:
+		return math.MaxInt64
+	case f <= -9223372036854775808:
+		return math.MinInt64
+	}
+	return int64(f)
+}
+
+// phpToFloat is PHP's (float) cast of a string: the numeric prefix, else 0.
+// As an exception "INF" and "-INF" (PHP's own rendering) read back as
+// infinities, so cleaning stays idempotent.
+func phpToFloat(s string) float64 {
+	switch s {
+	case "INF":
+		return math.Inf(1)
+	case "-INF":
+		return math.Inf(-1)
+	}
+	start, end, _ := numericPrefix(s)
+	if start == end {
+		return 0
+	}
+	f, _ := strconv.ParseFloat(s[start:end], 64)
+	return f
+}
+
+// isMoodleFloat reports whether a string passes validate_param's PARAM_FLOAT
+// rule: is_numeric() and ^[+-]?[0-9]*\.?[0-9]*(e[-+]?[0-9]+)?$ (case-insensitive).
+func isMoodleFloat(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i, digits = i+1, digits+1
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i, digits = i+1, digits+1
+		}
+	}
+	if digits == 0 {
+		return false // is_numeric needs a digit in the mantissa
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		j := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == j {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
+// canonicalInt parses s when it is exactly the decimal form of an int64
+// ("12", "-5"; not "012", "+1", "-0", " 1").
+func canonicalInt(s string) (int64, bool) {
+	if s == "" || len(s) > 20 {
+		return 0, false
+	}
+	i := 0
+	if s[0] == '-' {
+		i = 1
+	}
+	if i == len(s) || (s[i] == '0' && len(s) > i+1) || (i == 1 && s == "-0") {
+		return 0, false
+	}
+	for j := i; j < len(s); j++ {
+		if s[j] < '0' || s[j] > '9' {
+			return 0, false
+		}
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	return v, err == nil
+}
+
+// isCleanUTF8 reports whether fixUTF8 would leave s unchanged.
+func isCleanUTF8(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c == 0 {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && n == 1) || r == 0xFFFE || r == 0xFFFF {
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
+// fixUTF8 is Moodle's fix_utf8() for strings: NUL bytes, U+FFFE, U+FFFF and
+// bytes that are not part of a valid UTF-8 sequence are dropped.
+func fixUTF8(s string) string {
+	if isCleanUTF8(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !(r == 0 || (r == utf8.RuneError && n == 1) || r == 0xFFFE || r == 0xFFFF) {
+			b = append(b, s[i:i+n]...)
+		}
+		i += n
+	}
+	return string(b)
+}
+
+// isCSpace is C's isspace() in the C locale.
+func isCSpace(c byte) bool {
+	return c == ' ' || (c >= '\t' && c <= '\r')
+}
+
+// isUCPSpace is PCRE's \s with PHP's /u modifier (Unicode properties on).
+func isUCPSpace(r rune) bool {
+	switch {
+	case r == ' ' || (r >= '\t' && r <= '\r'):
+		return true
+	case r < 0x85:
+		return false
+	case r == 0x85 || r == 0xA0 || r == 0x1680 || r == 0x180E || (r >= 0x2000 && r <= 0x200A),
+		r == 0x2028 || r == 0x2029 || r == 0x202F || r == 0x205F || r == 0x3000:
+		return true
+	}
+	return false
+}
+
+// isUCPCntrl is PCRE's [[:cntrl:]] with PHP's /u modifier: \p{Cc}.
+func isUCPCntrl(r rune) bool {
+	return r < 0x20 || (r >= 0x7F && r <= 0x9F)
+}
+
+// pcreMatch runs a full-match check with PCRE's "$" semantics: without the
+// D modifier "$" also matches before a final newline, so "abc\n" passes a
+// pattern that accepts "abc".
+func pcreMatch(ok func(string) bool, s string) bool {
+	if ok(s) {
+		return true
+	}
+	return strings.HasSuffix(s, "\n") && ok(s[:len(s)-1])
+}

@@ -1,0 +1,273 @@
+package rest
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+
+	"wsgate"
+	"wsgate/functions"
+	"wsgate/protocols"
+)
+
+// Path is where Moodle serves the token REST protocol.
+const Path = "/webservice/rest/server.php"
+
+// DefaultMaxBodyBytes is the body limit when Server.MaxBodyBytes is not set:
+// PHP's default post_max_size (8M).
+const DefaultMaxBodyBytes = 8 << 20
+
+// Server serves Moodle's REST protocol (webservice/rest/server.php) over a
+// Dispatcher. Every protocol error is answered with HTTP 200 and Moodle's
+// exception envelope in the requested format, as Moodle does.
+//
+// Beyond Moodle it accepts a JSON object body (Content-Type: application/json)
+// whose members are the parameters (and may hold the reserved names), and the
+// token in "Authorization: Bearer <token>" when wstoken is absent or empty.
+//
+// A missing wsfunction is passed on as an empty function name and the
+// Dispatcher answers it (invalid_parameter_exception, debuginfo "Missing
+// function name"): every protocol then shares one rule and one order of checks.
+//
+// Errors the Dispatcher returns are its own to log (Pipeline logs every call
+// once). The server logs at error level only its own internal failures (a
+// panic that escaped the Dispatcher, no Dispatcher), and rejected input at
+// debug level; never the token or the parameters.
+type Server struct {
+	Dispatcher   protocols.Dispatcher
+	Debug        bool         // write debuginfo in error envelopes (Moodle's debug ≥ DEBUG_NORMAL)
+	Log          *slog.Logger // nil: slog.Default()
+	MaxBodyBytes int64        // ≤ 0: DefaultMaxBodyBytes
+}
+
+// format is the response format selected by moodlewsrestformat.
+type format uint8
+
+const (
+	formatXML format = iota
+	formatJSON
+)
+
+// ServeHTTP answers one call: parse, dispatch, render.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodOptions {
+		writePreflight(w)
+		return
+	}
+	f := formatXML
+	function := ""
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler { // let net/http abort the response
+				panic(p)
+			}
+			err := wsgate.ErrInternal.Wrap(fmt.Errorf("panic in REST server: %v\n%s", p, debug.Stack()))
+			s.logInternal(r, function, err)
+			writeError(w, f, err, s.Debug)
+		}
+	}()
+
+	call, f, err := s.parse(w, r)
+	if err != nil {
+		s.logger().LogAttrs(r.Context(), slog.LevelDebug, "rest: request refused",
+			slog.String("errorcode", wsgate.CodeOf(err)), slog.String("remote", remoteIP(r)),
+			slog.String("debuginfo", wsgate.AsError(err).DebugInfo))
+		writeError(w, f, err, s.Debug)
+		return
+	}
+	function = call.Function
+	if s.Dispatcher == nil {
+		err := wsgate.ErrInternal.Wrap(errors.New("rest: Server has no Dispatcher"))
+		s.logInternal(r, function, err)
+		writeError(w, f, err, s.Debug)
+		return
+	}
+	res, err := s.Dispatcher.Dispatch(r.Context(), call)
+	if err != nil {
+		writeError(w, f, err, s.Debug) // the Dispatcher logged it
+		return
+	}
+	bp := bufPool.Get().(*[]byte)
+	var body []byte
+	switch {
+	case f == formatJSON && res == nil:
+		body = AppendJSON((*bp)[:0], nil, nil)
+	case f == formatJSON:
+		body = AppendJSON((*bp)[:0], returnsOf(res), res.Value)
+	case res == nil:
+		body = AppendXML((*bp)[:0], nil, nil)
+	default:
+		body = AppendXML((*bp)[:0], returnsOf(res), res.Value)
+	}
+	writeBody(w, f, body)
+	if cap(body) <= maxPooledBuf {
+		*bp = body
+		bufPool.Put(bp)
+	}
+}
+
+// bufPool keeps response buffers between calls; buffers that grew beyond
+// maxPooledBuf are left to the garbage collector.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+const maxPooledBuf = 1 << 20
+
+// parse decodes the request into a Call and the response format. The format
+// is known (from the query string) even when the body cannot be read.
+func (s *Server) parse(w http.ResponseWriter, r *http.Request) (*protocols.Call, format, error) {
+	get, err := ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, formatXML, err
+	}
+	f := formatOf(get)
+	post, err := s.parseBody(w, r)
+	if err != nil {
+		return nil, f, err
+	}
+	params := get
+	for k, v := range post { // array_merge($_GET, $_POST): POST wins
+		params[k] = v
+	}
+	f = formatOf(params)
+
+	token, hasToken := params["wstoken"]
+	function, hasFunction := params["wsfunction"]
+	for _, k := range reservedNames {
+		delete(params, k)
+	}
+	call := &protocols.Call{Protocol: "rest", Params: params, RemoteIP: remoteIP(r)}
+	if hasToken {
+		if call.Token, err = reservedString("wstoken", token); err != nil {
+			return nil, f, err
+		}
+	}
+	if call.Token == "" {
+		call.Token = bearerToken(r)
+	}
+	if hasFunction {
+		if call.Function, err = reservedString("wsfunction", function); err != nil {
+			return nil, f, err
+		}
+	}
+	return call, f, nil
+}
+
+// reservedNames are removed from the parameters before dispatch
+// (webservice_rest_server::parse_request and set_web_service_call_settings).
+// The moodlewssetting* values are dropped: protocols.Call has no place for
+// them yet.
+var reservedNames = [...]string{
+	"wstoken", "wsfunction", "moodlewsrestformat",
+	"moodlewssettingraw", "moodlewssettingfileurl", "moodlewssettingfilter",
+	"moodlewssettinglang", "moodlewssettingtimezone",
+}
+
+// formatOf reads moodlewsrestformat: "json" selects JSON, anything else
+// (absent, "xml", an array, a typo) XML.
+func formatOf(params map[string]any) format {
+	if v, ok := params["moodlewsrestformat"].(string); ok && v == "json" {
+		return formatJSON
+	}
+	return formatXML
+}
+
+// reservedString returns the value of wstoken or wsfunction, which must be
+// a string (form encoding) or a JSON string.
+func reservedString(name string, v any) (string, error) {
+	switch x := v.(type) {
+	case string:
+		return x, nil
+	case nil:
+		return "", nil
+	}
+	return "", wsgate.ErrInvalidParameter.WithDebugf("%s must be a string", name)
+}
+
+// bearerToken returns the token of an "Authorization: Bearer <token>" header.
+func bearerToken(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
+}
+
+// remoteIP returns the host part of r.RemoteAddr.
+func remoteIP(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
+}
+
+// returnsOf returns the description the result is encoded with; nil for a
+// void function.
+func returnsOf(res *protocols.Result) *functions.Description {
+	if res.Function == nil {
+		return nil
+	}
+	return res.Function.Returns
+}
+
+func (s *Server) logger() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}
+
+// logInternal logs a failure of the server itself once at error level: the
+// function name and the error, never the token or the parameters.
+func (s *Server) logInternal(r *http.Request, function string, err error) {
+	s.logger().LogAttrs(r.Context(), slog.LevelError, "rest: internal error",
+		slog.String("function", function), slog.String("protocol", "rest"),
+		slog.String("remote", remoteIP(r)), slog.String("error", err.Error()))
+}
+
+// writeError answers err in format f; debuginfo only when debug is set.
+func writeError(w http.ResponseWriter, f format, err error, withDebug bool) {
+	if f == formatJSON {
+		writeBody(w, f, EncodeJSONError(err, withDebug))
+	} else {
+		writeBody(w, f, EncodeXMLError(err, withDebug))
+	}
+}
+
+// writeBody sends a complete response with the headers of
+// webservice_rest_server::send_headers and status 200.
+func writeBody(w http.ResponseWriter, f format, body []byte) {
+	h := w.Header()
+	if f == formatJSON {
+		h.Set("Content-Type", "application/json")
+	} else {
+		h.Set("Content-Type", "application/xml; charset=utf-8")
+		h.Set("Content-Disposition", `inline; filename="response.xml"`)
+	}
+	h.Set("Cache-Control", "private, must-revalidate, pre-check=0, post-check=0, max-age=0")
+	h.Set("Expires", "Thu, 01 Jan 1970 00:00:00 GMT")
+	h.Set("Pragma", "no-cache")
+	h.Set("Accept-Ranges", "none")
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// writePreflight answers a CORS preflight (any OPTIONS request) without
+// dispatching: browsers may then POST JSON with an Authorization header.
+func writePreflight(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+	h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+	h.Set("Access-Control-Max-Age", "86400")
+	h.Set("Cache-Control", "private, must-revalidate, pre-check=0, post-check=0, max-age=0")
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,190 @@
+package xmlrpc
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"wsgate"
+	"wsgate/functions"
+	"wsgate/protocols"
+)
+
+// Path is where Moodle served the token XML-RPC protocol.
+const Path = "/webservice/xmlrpc/server.php"
+
+// Protocol is the protocol name calls carry.
+const Protocol = "xmlrpc"
+
+// DefaultMaxBodyBytes is the body limit when Server.MaxBodyBytes is not set:
+// PHP's default post_max_size (8M).
+const DefaultMaxBodyBytes = 8 << 20
+
+// ListMethods is the introspection method answered from Server.Lister.
+const ListMethods = "system.listMethods"
+
+// Server serves Moodle's XML-RPC protocol (webservice/xmlrpc/server.php)
+// over a Dispatcher. The token is the wstoken query parameter, as in
+// Moodle, or, beyond Moodle, an "Authorization: Bearer <token>" header when
+// wstoken is absent or empty. The methodName is the function name and the
+// params are passed on as positional arguments (Call.Args, never nil);
+// the Dispatcher maps them onto the declared parameters.
+//
+// Every answer is HTTP 200 with Content-Type text/xml; charset=utf-8: a
+// methodResponse, an empty body for a void function (as Moodle, whose
+// server wrote nothing when a function declares no returns), or a fault
+// (EncodeFault). The only exception is a method other than POST, which
+// gets 405 with "Allow: POST" and a fault body. A panic while serving is
+// answered as an internal fault and the process keeps running.
+//
+// Beyond Moodle, system.listMethods answers, as an array of strings, the
+// names of the functions the token may call (Lister.Callable).
+type Server struct {
+	Dispatcher   protocols.Dispatcher
+	Lister       protocols.Lister // nil: system.listMethods is an unknown function
+	Debug        bool             // append debuginfo to faultString (Moodle's debug ≥ DEBUG_NORMAL)
+	Log          *slog.Logger     // nil: slog.Default()
+	MaxBodyBytes int64            // ≤ 0: DefaultMaxBodyBytes
+}
+
+// ServeHTTP answers one call: parse, dispatch, render.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	function := ""
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler { //nolint:errorlint // sentinel compared as net/http does
+				panic(p)
+			}
+			err := wsgate.ErrInternal.Wrap(fmt.Errorf("panic in XML-RPC server: %v\n%s", p, debug.Stack()))
+			s.writeFault(w, r, http.StatusOK, function, err)
+		}
+	}()
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		s.writeFault(w, r, http.StatusMethodNotAllowed, "",
+			wsgate.ErrInvalidParameter.WithDebug("XML-RPC calls must use POST"))
+		return
+	}
+	call, err := s.parse(w, r)
+	if err != nil {
+		s.writeFault(w, r, http.StatusOK, "", err)
+		return
+	}
+	function = call.Function
+	if call.Function == ListMethods && s.Lister != nil {
+		s.listMethods(w, r, call)
+		return
+	}
+	if s.Dispatcher == nil {
+		s.writeFault(w, r, http.StatusOK, function, wsgate.ErrInternal.Wrap(errors.New("xmlrpc: Server has no Dispatcher")))
+		return
+	}
+	res, err := s.Dispatcher.Dispatch(r.Context(), call)
+	if err != nil {
+		s.writeFault(w, r, http.StatusOK, function, err)
+		return
+	}
+	if res == nil || res.Function == nil || res.Function.Returns == nil {
+		writeBody(w, http.StatusOK, nil) // void: Moodle sends no document
+		return
+	}
+	writeBody(w, http.StatusOK, EncodeResponse(res.Function.Returns, res.Value))
+}
+
+// parse reads the token and decodes the body into a Call.
+func (s *Server) parse(w http.ResponseWriter, r *http.Request) (*protocols.Call, error) {
+	limit := s.MaxBodyBytes
+	if limit <= 0 {
+		limit = DefaultMaxBodyBytes
+	}
+	if r.ContentLength > limit {
+		return nil, errTooLarge(limit)
+	}
+	mc, err := DecodeCall(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		return nil, err
+	}
+	return &protocols.Call{Protocol: Protocol, Token: token(r), Function: mc.Method,
+		Args: mc.Params, RemoteIP: remoteIP(r)}, nil
+}
+
+// listMethods answers system.listMethods with the names the token may call.
+func (s *Server) listMethods(w http.ResponseWriter, r *http.Request, call *protocols.Call) {
+	fns, err := s.Lister.Callable(r.Context(), call)
+	if err != nil {
+		s.writeFault(w, r, http.StatusOK, call.Function, err)
+		return
+	}
+	names := make([]any, 0, len(fns))
+	for _, f := range fns {
+		if f != nil {
+			names = append(names, f.Name)
+		}
+	}
+	writeBody(w, http.StatusOK, EncodeResponse(methodList, names))
+}
+
+// methodList describes system.listMethods' answer: an array of strings.
+var methodList = &functions.Description{Shape: functions.MultipleShape,
+	Content: &functions.Description{Shape: functions.ValueShape, Type: functions.ParamRaw}}
+
+// token returns the last wstoken of the query string (PHP keeps the last
+// of repeated names), else the Bearer token of the Authorization header.
+func token(r *http.Request) string {
+	if v := r.URL.Query()["wstoken"]; len(v) > 0 && v[len(v)-1] != "" {
+		return v[len(v)-1]
+	}
+	scheme, tok, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(tok)
+}
+
+// remoteIP returns the host part of r.RemoteAddr.
+func remoteIP(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
+}
+
+// writeFault logs internal errors once and answers err as a fault.
+func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, status int, function string, err error) {
+	e := errorOf(err)
+	log := s.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	if e.Kind == wsgate.Internal {
+		// Never the token or the parameters: only what names the failure.
+		log.LogAttrs(r.Context(), slog.LevelError, "xmlrpc: internal error",
+			slog.String("function", function), slog.String("errorcode", e.Code),
+			slog.String("remote_ip", remoteIP(r)), slog.String("error", e.Error()))
+	} else if log.Enabled(r.Context(), slog.LevelDebug) {
+		log.LogAttrs(r.Context(), slog.LevelDebug, "xmlrpc: call refused",
+			slog.String("function", function), slog.String("errorcode", e.Code),
+			slog.String("debuginfo", e.DebugInfo), slog.String("remote_ip", remoteIP(r)))
+	}
+	writeBody(w, status, EncodeFault(e, s.Debug))
+}
+
+// writeBody sends a complete answer with the headers of Moodle's XML-RPC
+// server (without its Connection: close and epoch Date).
+func writeBody(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "text/xml; charset=utf-8")
+	h.Set("Cache-Control", "private, must-revalidate, pre-check=0, post-check=0, max-age=0")
+	h.Set("Expires", "Thu, 01 Jan 1970 00:00:00 GMT")
+	h.Set("Pragma", "no-cache")
+	h.Set("Accept-Ranges", "none")
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,241 @@
+package services
+
+import (
+	"context"
+	"crypto/sha256"
+	"log/slog"
+	"sync"
+	"time"
+
+	"wsgate"
+)
+
+// FunctionInfo tells the authorizer which functions exist and which
+// capabilities each declares; package functions supplies it.
+type FunctionInfo interface {
+	// FunctionCapabilities returns the capabilities function name declares;
+	// ok is false when no function has that name.
+	FunctionCapabilities(name string) (caps []string, ok bool)
+}
+
+// AuthRequest is what a protocol server knows about a call when it asks
+// whether the call may go ahead.
+type AuthRequest struct {
+	Token    string // the wstoken value
+	Function string // the wsfunction name
+	RemoteIP string // the caller's address, with or without a port
+	Protocol string // rest, xmlrpc or soap
+}
+
+// AuthorizerOptions tunes an Authorizer; the zero value is the default.
+type AuthorizerOptions struct {
+	// TTL bounds how long cached data is trusted without an invalidation
+	// (changes made by other instances, or directly in the database). Default 5m.
+	TTL time.Duration
+	// FlushInterval is how often Start writes recorded token last access
+	// times. Default 1m; a token's lastaccess moves at most once a minute whatever it is.
+	FlushInterval time.Duration
+	// IgnoreFunctionCapabilities turns off the check, beyond Moodle, that the
+	// caller holds every capability the function declares.
+	IgnoreFunctionCapabilities bool
+	// RequireProtocolCapability adds Moodle's check that the user holds
+	// webservice/<protocol>:use.
+	RequireProtocolCapability bool
+	// MaxUnknownTokens bounds the cache of token values known not to exist. Default 10000.
+	MaxUnknownTokens int
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Logger receives background failures (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// Authorizer decides whether a token may call a function, with Moodle's
+// ordered checks and error codes. In steady state it makes no database query:
+// tokens, users and services are cached in memory, dropped when the Store
+// announces a change, and reloaded after the TTL at the latest. It is safe
+// for concurrent use.
+type Authorizer struct {
+	store *Store
+	funcs FunctionInfo
+	opts  AuthorizerOptions
+	log   *slog.Logger
+
+	cache
+	access accessLog
+
+	startOnce sync.Once
+	done      chan struct{}
+}
+
+// NewAuthorizer returns an Authorizer over store, told about functions by
+// funcs. It subscribes to the store's changes; call Start to write last
+// access times.
+func NewAuthorizer(store *Store, funcs FunctionInfo, opts AuthorizerOptions) *Authorizer {
+	if opts.TTL <= 0 {
+		opts.TTL = 5 * time.Minute
+	}
+	if opts.FlushInterval <= 0 {
+		opts.FlushInterval = time.Minute
+	}
+	if opts.MaxUnknownTokens <= 0 {
+		opts.MaxUnknownTokens = 10000
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	a := &Authorizer{store: store, funcs: funcs, opts: opts, log: opts.Logger, done: make(chan struct{})}
+	a.cache.init()
+	store.OnChange(a.InvalidateChange)
+	return a
+}
+
+// Authorize checks that req may run, in Moodle's order, and returns who is calling:
+//
+//  1. the token exists (wsgate.ErrInvalidToken);
+//  2. it has not expired (else it is deleted; wsgate.ErrAccess);
+//  3. its IP restriction allows req.RemoteIP (wsgate.ErrAccess);
+//  4. the user is not deleted, suspended or nologin (wsgate.ErrUserDeleted,
+//     ErrUserSuspended, ErrUserNoLogin), and, with RequireProtocolCapability,
+//     holds webservice/<protocol>:use (wsgate.ErrAccess);
+//  5. the function exists (wsgate.ErrInvalidRecord; an empty name is wsgate.ErrInvalidParameter);
+//  6. the token's service is enabled and contains the function; if the
+//     service is restricted, the user is authorised for it, that
+//     authorisation has not expired and its IP restriction allows the caller;
+//     the user holds the service's required capability (wsgate.ErrAccess);
+//  7. unless IgnoreFunctionCapabilities, the user holds every capability the
+//     function declares (wsgate.ErrNoPermissions).
+//
+// The returned Caller's Capabilities map is shared: read it, never write it.
+// When data is not cached and the store cannot be read, it returns
+// ErrStoreUnavailable.
+func (a *Authorizer) Authorize(ctx context.Context, req AuthRequest) (*wsgate.Caller, error) {
+	clock := a.opts.Now()
+	now := clock.Unix()
+	v := view{now: clock.UnixNano(), key: sha256.Sum256([]byte(req.Token))}
+	a.lookup(&v)
+
+	tok, err := a.token(ctx, &v)
+	if err != nil {
+		return nil, err
+	}
+	if tok == nil {
+		return nil, wsgate.ErrInvalidToken
+	}
+	if tok.validUntil != 0 && tok.validUntil < now {
+		if err := a.store.DeleteToken(ctx, tok.id); err != nil && !isNotFound(err) {
+			a.log.Warn("delete expired token", "tokenid", tok.id, "err", err)
+		}
+		return nil, wsgate.ErrAccess.WithDebug(debugTokenExpired)
+	}
+	if !tok.ip.AllowsString(req.RemoteIP) {
+		return nil, wsgate.ErrAccess.WithDebugf(debugTokenIP, req.RemoteIP)
+	}
+	a.recordAccess(tok, now)
+
+	pol, err := a.policy(ctx, &v)
+	if err != nil {
+		return nil, err
+	}
+	usr, err := a.user(ctx, &v, tok.userID)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case usr == nil:
+		return nil, wsgate.ErrInvalidToken
+	case usr.deleted:
+		return nil, wsgate.ErrUserDeleted.Messagef(usr.username)
+	case usr.suspended:
+		return nil, wsgate.ErrUserSuspended.Messagef(usr.username)
+	case usr.auth == AuthNoLogin:
+		return nil, wsgate.ErrUserNoLogin.Messagef(usr.username)
+	}
+	if a.opts.RequireProtocolCapability {
+		if c := "webservice/" + req.Protocol + ":use"; !usr.can(c) {
+			return nil, wsgate.ErrAccess.WithDebugf(
+				"You are not allowed to use the %s protocol (missing capability: %s)", req.Protocol, c)
+		}
+	}
+
+	if req.Function == "" {
+		return nil, wsgate.ErrInvalidParameter.WithDebug("Missing function name")
+	}
+	fcaps, ok := a.funcs.FunctionCapabilities(req.Function)
+	if !ok {
+		return nil, wsgate.ErrInvalidRecord
+	}
+	svc := pol.services[tok.serviceID]
+	if svc == nil || !svc.enabled || !svc.has(req.Function) {
+		return nil, wsgate.ErrAccess.WithDebugf(debugNotAllowed, req.Function)
+	}
+	if err := svc.admits(usr, req.Function, req.RemoteIP, now); err != nil {
+		return nil, err
+	}
+	if !a.opts.IgnoreFunctionCapabilities {
+		for _, c := range fcaps {
+			if !usr.can(c) {
+				return nil, wsgate.ErrNoPermissions.Messagef(c)
+			}
+		}
+	}
+	return &wsgate.Caller{
+		UserID:       usr.id,
+		Username:     usr.username,
+		ServiceID:    svc.id,
+		ServiceName:  svc.name,
+		Shortname:    svc.shortname,
+		TokenID:      tok.id,
+		Protocol:     req.Protocol,
+		RemoteIP:     req.RemoteIP,
+		Capabilities: usr.caps,
+		IsSiteAdmin:  usr.admin,
+	}, nil
+}
+
+// debugNotAllowed is the debuginfo when the token's service does not grant
+// the function: Moodle's list of possible causes, in our words.
+const debugNotAllowed = "Access to the function %s() is not allowed. Possible causes: " +
+	"1. the service of the token does not contain the function; " +
+	"2. the service is disabled; " +
+	"3. the service is restricted to authorised users and the user is not one of them; " +
+	"4. the user's authorisation for the service is limited to other IP addresses; " +
+	"5. the user's authorisation for the service has expired; " +
+	"6. the token has expired; " +
+	"7. the service requires a capability the user does not hold. " +
+	"Services, their functions, authorised users and tokens are managed in the administration of the gateway."
+
+// admits applies the service-level checks that follow "the service contains
+// the function": authorised users of a restricted service, then the required capability.
+func (s *serviceEntry) admits(u *userEntry, function, remoteIP string, now int64) error {
+	if s.restricted {
+		su, ok := u.services[s.id]
+		switch {
+		case !ok:
+			return wsgate.ErrAccess.WithDebugf("Access to the function %s() is not allowed: "+
+				"the service %q is restricted and user %s is not one of its authorised users", function, s.name, u.username)
+		case su.validUntil != 0 && su.validUntil < now:
+			return wsgate.ErrAccess.WithDebugf("Access to the function %s() is not allowed: "+
+				"the authorisation of user %s for the service %q has expired", function, u.username, s.name)
+		case !su.ip.AllowsString(remoteIP):
+			return wsgate.ErrAccess.WithDebugf("Access to the function %s() is not allowed: "+
+				"the authorisation of user %s for the service %q does not include IP:%s", function, u.username, s.name, remoteIP)
+		}
+	}
+	if s.requiredCap != "" && !u.can(s.requiredCap) {
+		return wsgate.ErrAccess.WithDebugf("Access to the function %s() is not allowed: "+
+			"the service %q requires the capability %s", function, s.name, s.requiredCap)
+	}
+	return nil
+}
+
+// Invalidate drops everything cached; the next calls reload from the store.
+// Other packages call it after changing the tables behind the store's back
+// (the upgrade step) or when another instance announces a change.
+func (a *Authorizer) Invalidate() { a.InvalidateChange(Change{All: true}) }
+
+// InvalidateChange drops what c names from the cache; the Store calls it
+// after each committed change.
+func (a *Authorizer) InvalidateChange(c Change) { a.cache.invalidate(c) }
