@@ -216,3 +216,7 @@ func collect[T any](rows *sql.Rows, err error, scan func(scanner) (T, error)) ([
 	}
 	return out, db.Translate(rows.Err())
 }
+
+// Querier is what this Store runs its statements on: inside Transact or WithTx,
+// the transaction, so other packages' writes (the event outbox) commit with it.
+func (s *Store) Querier() db.Querier { return s.q }

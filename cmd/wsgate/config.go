@@ -30,6 +30,12 @@ type Config struct {
 	Calls         CallsConfig      `mapstructure:"calls"`
 	Login         LoginConfig      `mapstructure:"login"`
 	Site          SiteConfig       `mapstructure:"site"`
+	Protocols     ProtocolsConfig  `mapstructure:"protocols"`
+}
+
+// ProtocolsConfig bounds what the protocol servers read.
+type ProtocolsConfig struct {
+	MaxBodyBytes int64 `mapstructure:"max_body_bytes"`
 }
 
 // SiteConfig names the site in get_site_info and in the pages.
@@ -98,6 +104,7 @@ var defaults = map[string]any{
 	"login.secret_file":                   "",
 	"site.name":                           "wsgate",
 	"site.url":                            "",
+	"protocols.max_body_bytes":            10 << 20,
 }
 
 // ConfigError is a configuration fault; the binary exits with status 2 on it.
@@ -226,6 +233,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Login.MaxFailures < 1 || c.Login.MaxFailuresPerAddr < 1 {
 		return configErrorf("login.max_failures and login.max_failures_per_address: must be at least 1")
+	}
+	if c.Protocols.MaxBodyBytes < 1024 {
+		return configErrorf("protocols.max_body_bytes: must be at least 1024")
 	}
 	if c.ShutdownGrace < 0 {
 		return configErrorf("shutdown_grace: must not be negative")

@@ -123,10 +123,12 @@ func (a *App) routes() *gin.Engine {
 	e.ContextWithFallback = true
 	_ = e.SetTrustedProxies(nil)
 	e.GET("/status", gin.WrapH(a.Status))
-	restServer := gin.WrapH(&rest.Server{Dispatcher: a.pipeline, Debug: a.Config.Debug, Log: a.Log})
+	restServer := gin.WrapH(&rest.Server{Dispatcher: a.pipeline, Debug: a.Config.Debug, Log: a.Log,
+		MaxBodyBytes: a.Config.Protocols.MaxBodyBytes})
 	e.Any("/webservice/rest/server.php", restServer)
 	e.Any("/login/token.php", gin.WrapH(a.login))
-	e.Any(xmlrpc.Path, gin.WrapH(&xmlrpc.Server{Dispatcher: a.pipeline, Lister: a.pipeline, Debug: a.Config.Debug, Log: a.Log}))
+	e.Any(xmlrpc.Path, gin.WrapH(&xmlrpc.Server{Dispatcher: a.pipeline, Lister: a.pipeline,
+		Debug: a.Config.Debug, Log: a.Log, MaxBodyBytes: a.Config.Protocols.MaxBodyBytes}))
 	return e
 }
 

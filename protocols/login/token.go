@@ -88,7 +88,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		h.answer(w, nil, fail("invalidparameter", "Invalid parameter value detected"))
+		h.answer(w, "", fail("invalidparameter", "Invalid parameter value detected"))
 		return
 	}
 	ip := remoteIP(r)
@@ -97,7 +97,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.log.Warn("token request refused", "username", r.Form.Get("username"), "service", r.Form.Get("service"),
 			"remote", ip, "errorcode", errorCode(err))
 	}
-	h.answer(w, map[string]any{"token": token, "privatetoken": nil}, err)
+	h.answer(w, token, err)
+}
+
+// success and errorBody are the two answers, fields in Moodle's order.
+type success struct {
+	Token        string  `json:"token"`
+	PrivateToken *string `json:"privatetoken"`
+}
+
+type errorBody struct {
+	Error            string  `json:"error"`
+	ErrorCode        string  `json:"errorcode"`
+	Stacktrace       *string `json:"stacktrace"`
+	DebugInfo        *string `json:"debuginfo"`
+	ReproductionLink *string `json:"reproductionlink"`
 }
 
 func errorCode(err error) string {
@@ -108,9 +122,10 @@ func errorCode(err error) string {
 	return wsgate.CodeOf(err)
 }
 
-func (h *Handler) answer(w http.ResponseWriter, ok map[string]any, err error) {
+func (h *Handler) answer(w http.ResponseWriter, token string, err error) {
 	if err == nil {
-		_ = json.NewEncoder(w).Encode(ok)
+		b, _ := json.Marshal(success{Token: token})
+		_, _ = w.Write(b)
 		return
 	}
 	var f *failure
@@ -121,8 +136,8 @@ func (h *Handler) answer(w http.ResponseWriter, ok map[string]any, err error) {
 		}
 		f = &failure{code: e.Code, message: e.Message}
 	}
-	_ = json.NewEncoder(w).Encode(map[string]any{"error": f.message, "errorcode": f.code,
-		"stacktrace": nil, "debuginfo": nil, "reproductionlink": nil})
+	b, _ := json.Marshal(errorBody{Error: f.message, ErrorCode: f.code})
+	_, _ = w.Write(b)
 }
 
 // token runs Moodle's login/token.php steps and returns the token value.

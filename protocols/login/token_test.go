@@ -191,3 +191,27 @@ func TestTokenRateLimit(t *testing.T) {
 		t.Errorf("after the window: %v", body)
 	}
 }
+
+func TestTokenWireForm(t *testing.T) {
+	e := newEnv(t, dbtest.Open(t, db.SQLite, true), "s3cret")
+	for _, tt := range []struct {
+		form url.Values
+		want string
+	}{
+		{login3("ann", "nope", "moodle_mobile_app"), `{"error":"Invalid login, please try again","errorcode":"invalidlogin","stacktrace":null,"debuginfo":null,"reproductionlink":null}`},
+		{login3("ann", "secret", "moodle_mobile_app"), `{"token":"`},
+	} {
+		req := httptest.NewRequest("GET", "/login/token.php?"+tt.form.Encode(), nil)
+		w := httptest.NewRecorder()
+		e.handler.ServeHTTP(w, req)
+		if !strings.HasPrefix(w.Body.String(), tt.want) {
+			t.Errorf("answer %s, want %s...", w.Body, tt.want)
+		}
+	}
+	req := httptest.NewRequest("GET", "/login/token.php?"+login3("ann", "secret", "moodle_mobile_app").Encode(), nil)
+	w := httptest.NewRecorder()
+	e.handler.ServeHTTP(w, req)
+	if body := w.Body.String(); !strings.HasSuffix(body, `","privatetoken":null}`) || len(body) != len(`{"token":"","privatetoken":null}`)+32 {
+		t.Errorf("success answer %q", body)
+	}
+}

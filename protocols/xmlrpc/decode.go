@@ -15,6 +15,10 @@ import (
 // Moodle's descriptions rarely nest beyond five levels.
 const MaxDepth = 32
 
+// MaxElements is how many elements a request may hold: with the body limit
+// it bounds the memory a request can make the decoder allocate.
+const MaxElements = 100000
+
 // MethodCall is a decoded XML-RPC request.
 type MethodCall struct {
 	Method string // the methodName, surrounding whitespace removed
@@ -37,9 +41,10 @@ func DecodeCall(r io.Reader) (*MethodCall, error) {
 // tokens of an encoding/xml Decoder. RawToken is used for speed; the
 // grammar checks every end tag itself.
 type parser struct {
-	d    *xml.Decoder
-	r    *readErr
-	text []byte // text of the current scalar, reused
+	elements int // elements seen, against MaxElements
+	d        *xml.Decoder
+	r        *readErr
+	text     []byte // text of the current scalar, reused
 }
 
 func newParser(r io.Reader) *parser {
@@ -62,6 +67,9 @@ func syntaxf(format string, args ...any) error {
 // errTooDeep is the nesting fault; it carries the limit.
 var errTooDeep = fmt.Errorf("arrays and structs nest deeper than %d levels", MaxDepth)
 
+// errTooMany is the element-count fault; it carries the limit.
+var errTooMany = fmt.Errorf("the request has more than %d elements", MaxElements)
+
 // errDoctype refuses document type declarations (entity definitions).
 var errDoctype = errors.New("DOCTYPE and other <!...> declarations are not allowed")
 
@@ -81,7 +89,7 @@ func (p *parser) fail(err error) error {
 		return errBadRequest("the document ends before the methodCall is complete")
 	}
 	var gr *errSyntax
-	if errors.As(err, &gr) || errors.Is(err, errTooDeep) || errors.Is(err, errDoctype) || isTagTooLong(err) {
+	if errors.As(err, &gr) || errors.Is(err, errTooDeep) || errors.Is(err, errTooMany) || errors.Is(err, errDoctype) || isTagTooLong(err) {
 		line, _ := p.d.InputPos()
 		return errBadRequest(fmt.Sprintf("%s (line %d)", err.Error(), line))
 	}
@@ -125,7 +133,12 @@ func (p *parser) next() (xml.Token, error) {
 			return nil, err
 		}
 		switch t := tok.(type) {
-		case xml.StartElement, xml.EndElement:
+		case xml.StartElement:
+			if p.elements++; p.elements > MaxElements {
+				return nil, errTooMany
+			}
+			return t, nil
+		case xml.EndElement:
 			return t, nil
 		case xml.CharData:
 			if !isSpace(t) {

@@ -256,3 +256,16 @@ func TestDecodeTagLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestTooManyElements(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("<methodCall><methodName>f</methodName><params><param><value><array><data>")
+	for i := 0; i < xmlrpc.MaxElements; i++ {
+		b.WriteString("<value><int>1</int></value>")
+	}
+	b.WriteString("</data></array></value></param></params></methodCall>")
+	_, err := xmlrpc.DecodeCall(strings.NewReader(b.String()))
+	if err == nil || !strings.Contains(wsgate.AsError(err).DebugInfo, "more than") {
+		t.Fatalf("err = %v, want the element limit", err)
+	}
+}
