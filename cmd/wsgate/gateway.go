@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strings"
 
 	"wsgate/components"
 	"wsgate/discovery"
@@ -28,6 +29,16 @@ type gateway struct {
 	catalog  *functions.Catalog
 	auth     *services.Authorizer
 	pipeline *protocols.Pipeline
+	siteURL  string // the public base URL, without a trailing slash
+}
+
+// function returns an installed function's definition (for the SOAP decoder).
+func (g *gateway) function(name string) (*functions.Function, bool) {
+	e, ok := g.catalog.Get(name)
+	if !ok {
+		return nil, false
+	}
+	return e.Function, true
 }
 
 // openGateway opens the store (migrating it when configured), registers the
@@ -46,12 +57,12 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...fu
 	}
 	g := &gateway{cfg: cfg, log: log, db: d, store: services.NewStore(d), registry: functions.NewRegistry()}
 	g.catalog = functions.NewCatalog(d, g.registry)
-	siteURL := cfg.Site.URL
-	if siteURL == "" {
-		siteURL = "http://" + cfg.Listen
+	g.siteURL = strings.TrimSuffix(cfg.Site.URL, "/")
+	if g.siteURL == "" {
+		g.siteURL = "http://" + cfg.Listen
 	}
 	components.Register(g.registry, components.Deps{Store: g.store, Catalog: g.catalog,
-		SiteName: cfg.Site.Name, SiteURL: siteURL})
+		SiteName: cfg.Site.Name, SiteURL: g.siteURL})
 	for _, register := range extra {
 		register(g.registry)
 	}

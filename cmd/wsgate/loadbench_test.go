@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -60,9 +61,31 @@ func (r *loadResult) percentile(p float64) time.Duration {
 	return r.latencies[int(p*float64(len(r.latencies)-1))]
 }
 
-// closedLoop runs conns clients that each send url again as soon as the
-// previous answer arrived, for d, and records every latency.
-func closedLoop(tb testing.TB, url string, conns int, d time.Duration, want []byte) *loadResult {
+// target is one request the load client repeats, and the answer it expects.
+type target struct {
+	name, method, url, contentType, body string
+	want                                 []byte
+}
+
+func (t *target) do(client *http.Client) ([]byte, error) {
+	req, err := http.NewRequest(t.method, t.url, strings.NewReader(t.body))
+	if err != nil {
+		return nil, err
+	}
+	if t.contentType != "" {
+		req.Header.Set("Content-Type", t.contentType)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}
+
+// closedLoop runs conns clients that each send the target's request again as
+// soon as the previous answer arrived, for d, and records every latency.
+func closedLoop(tb testing.TB, tg *target, conns int, d time.Duration) *loadResult {
 	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr}
@@ -78,15 +101,10 @@ func closedLoop(tb testing.TB, url string, conns int, d time.Duration, want []by
 			defer wg.Done()
 			for time.Now().Before(deadline) {
 				t0 := time.Now()
-				resp, err := client.Get(url)
-				if err != nil {
+				body, err := tg.do(client)
+				if err != nil || string(body) != string(tg.want) {
 					failures.Add(1)
 					continue
-				}
-				body, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if string(body) != string(want) {
-					failures.Add(1)
 				}
 				lat[i] = append(lat[i], time.Since(t0))
 				total.Add(1)
@@ -99,7 +117,7 @@ func closedLoop(tb testing.TB, url string, conns int, d time.Duration, want []by
 		r.latencies = append(r.latencies, l...)
 	}
 	if n := failures.Load(); n > 0 {
-		tb.Fatalf("%d failed or wrong answers from %s", n, url)
+		tb.Fatalf("%d failed or wrong answers from %s", n, tg.name)
 	}
 	return r
 }
@@ -158,21 +176,33 @@ func BenchmarkRESTLoad(b *testing.B) {
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
 	go func() { _ = app.Serve(sctx) }()
-	gwURL := app.URL() + "/webservice/rest/server.php?wstoken=" + token +
-		"&wsfunction=local_bench_echo&moodlewsrestformat=json&name=world"
-	resp, err := http.Get(gwURL)
-	if err != nil {
-		b.Fatal(err)
+	base := app.URL()
+	rest := &target{name: "wsgate REST", method: "GET", url: base + "/webservice/rest/server.php?wstoken=" + token +
+		"&wsfunction=local_bench_echo&moodlewsrestformat=json&name=world"}
+	xmlrpcT := &target{name: "wsgate XML-RPC", method: "POST", url: base + "/webservice/xmlrpc/server.php?wstoken=" + token,
+		contentType: "text/xml", body: `<?xml version="1.0"?><methodCall><methodName>local_bench_echo</methodName>` +
+			`<params><param><value><string>world</string></value></param></params></methodCall>`}
+	soapT := &target{name: "wsgate SOAP", method: "POST", url: base + "/webservice/soap/server.php?wstoken=" + token,
+		contentType: "text/xml; charset=utf-8", body: `<?xml version="1.0" encoding="UTF-8"?>` +
+			`<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>` +
+			`<local_bench_echo xmlns="` + app.siteURL + `/webservice/soap/server.php"><name>world</name></local_bench_echo>` +
+			`</soap:Body></soap:Envelope>`}
+	client := &http.Client{}
+	for _, tg := range []*target{rest, xmlrpcT, soapT} {
+		got, err := tg.do(client)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tg.want = got
 	}
-	want, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if string(want) != `{"greeting":"hello world","length":5}` {
-		b.Fatalf("gateway answered %s", want)
+	if string(rest.want) != `{"greeting":"hello world","length":5}` ||
+		!strings.Contains(string(xmlrpcT.want), "hello world") || !strings.Contains(string(soapT.want), "hello world") {
+		b.Fatalf("unexpected answers:\n%s\n%s\n%s", rest.want, xmlrpcT.want, soapT.want)
 	}
 
 	gin.SetMode(gin.ReleaseMode)
 	bare := gin.New()
-	bare.GET("/webservice/rest/server.php", func(c *gin.Context) { c.Data(200, "application/json", want) })
+	bare.GET("/webservice/rest/server.php", func(c *gin.Context) { c.Data(200, "application/json", rest.want) })
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
@@ -180,31 +210,35 @@ func BenchmarkRESTLoad(b *testing.B) {
 	bareSrv := &http.Server{Handler: bare}
 	go func() { _ = bareSrv.Serve(l) }()
 	defer bareSrv.Close()
-	bareURL := "http://" + l.Addr().String() + "/webservice/rest/server.php?wstoken=x&wsfunction=local_bench_echo&moodlewsrestformat=json&name=world"
+	bareT := &target{name: "bare gin", method: "GET", url: "http://" + l.Addr().String() +
+		"/webservice/rest/server.php?wstoken=x&wsfunction=local_bench_echo&moodlewsrestformat=json&name=world", want: rest.want}
 
 	const conns = 64
-	closedLoop(b, bareURL, conns, 500*time.Millisecond, want) // warm-up
-	closedLoop(b, gwURL, conns, 500*time.Millisecond, want)
+	all := []*target{bareT, rest, xmlrpcT, soapT}
+	for _, tg := range all { // warm-up
+		closedLoop(b, tg, conns, 300*time.Millisecond)
+	}
 	b.ResetTimer()
-	gw, bareRes := &loadResult{}, &loadResult{}
+	results := make([]*loadResult, len(all))
+	for i := range results {
+		results[i] = &loadResult{}
+	}
 	half := time.Duration(seconds) * time.Second / 2
 	for round := 0; round < 2; round++ {
-		bareRes.add(closedLoop(b, bareURL, conns, half, want))
-		gw.add(closedLoop(b, gwURL, conns, half, want))
+		for i, tg := range all {
+			results[i].add(closedLoop(b, tg, conns, half))
+		}
 	}
 	b.StopTimer()
-	ratio := gw.rps() / bareRes.rps()
-	fmt.Printf("\nREST JSON load, %d connections, %ds per server, alternating:\n", conns, seconds)
-	fmt.Printf("  %-8s %10s %10s %10s\n", "server", "req/s", "p50", "p99")
-	for _, r := range []struct {
-		name string
-		res  *loadResult
-	}{{"bare gin", bareRes}, {"wsgate", gw}} {
-		fmt.Printf("  %-8s %10.0f %10s %10s\n", r.name, r.res.rps(), r.res.percentile(0.5).Round(time.Microsecond),
-			r.res.percentile(0.99).Round(time.Microsecond))
+	fmt.Printf("\nLoad of a small function, %d connections, %ds per server, alternating runs:\n", conns, seconds)
+	fmt.Printf("  %-15s %10s %10s %10s %8s\n", "server", "req/s", "p50", "p99", "ratio")
+	for i, tg := range all {
+		r := results[i]
+		ratio := r.rps() / results[0].rps()
+		fmt.Printf("  %-15s %10.0f %10s %10s %8.2f\n", tg.name, r.rps(), r.percentile(0.5).Round(time.Microsecond),
+			r.percentile(0.99).Round(time.Microsecond), ratio)
+		if i > 0 {
+			b.ReportMetric(ratio, strings.ToLower(strings.Fields(strings.TrimPrefix(tg.name, "wsgate "))[0])+"-ratio")
+		}
 	}
-	fmt.Printf("  ratio wsgate/bare: %.2f\n", ratio)
-	b.ReportMetric(ratio, "ratio")
-	b.ReportMetric(gw.rps(), "wsgate-req/s")
-	b.ReportMetric(bareRes.rps(), "bare-req/s")
 }

@@ -20,6 +20,7 @@ import (
 	"wsgate/internal/httplog"
 	"wsgate/protocols/login"
 	"wsgate/protocols/rest"
+	"wsgate/protocols/soap"
 	"wsgate/protocols/xmlrpc"
 )
 
@@ -127,6 +128,9 @@ func (a *App) routes() *gin.Engine {
 		MaxBodyBytes: a.Config.Protocols.MaxBodyBytes})
 	e.Any("/webservice/rest/server.php", restServer)
 	e.Any("/login/token.php", gin.WrapH(a.login))
+	e.Any(soap.Path, gin.WrapH(&soap.Server{Dispatcher: a.pipeline, Lister: a.pipeline, Debug: a.Config.Debug,
+		Log: a.Log, MaxBodyBytes: a.Config.Protocols.MaxBodyBytes, Functions: a.function,
+		BaseURL: func(*http.Request) string { return a.siteURL + soap.Path }}))
 	e.Any(xmlrpc.Path, gin.WrapH(&xmlrpc.Server{Dispatcher: a.pipeline, Lister: a.pipeline,
 		Debug: a.Config.Debug, Log: a.Log, MaxBodyBytes: a.Config.Protocols.MaxBodyBytes}))
 	return e
@@ -139,6 +143,9 @@ func (a *App) Listen() error {
 		return fmt.Errorf("listen on %s: %w", a.Config.Listen, err)
 	}
 	a.listener = l
+	if a.Config.Site.URL == "" {
+		a.siteURL = a.URL() // the port is known now (listen on :0)
+	}
 	return nil
 }
 

@@ -1,0 +1,262 @@
+package soap
+
+import (
+	"bufio"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"wsgate"
+)
+
+// Limits of one request envelope (peers-perf-security.md §4.2). The body
+// size is Server.MaxBodyBytes.
+const (
+	// MaxDepth is the deepest element nesting accepted, Envelope being 1:
+	// parameters may nest MaxDepth-3 levels below the operation element.
+	MaxDepth = 64
+	// MaxElements is the most elements one envelope may hold.
+	MaxElements = 100000
+)
+
+// node is one element of the operation's subtree.
+type node struct {
+	name  string  // local name
+	typ   string  // local part of xsi:type, "" when absent
+	null  bool    // xsi:nil="true"
+	array bool    // a SOAP-ENC array (arrayType attribute or xsi:type Array)
+	text  []byte  // character data, kept while the element has no children
+	kids  []*node // child elements in document order
+}
+
+// envelope is what a request holds for the gateway: the operation element
+// (nil when the Body is empty).
+type envelope struct {
+	op *node
+}
+
+// requestError is a request the server refuses before dispatch, with the
+// SOAP fault code and HTTP status to answer it with.
+type requestError struct {
+	faultcode string // "" derives Client or Server from the error's kind
+	status    int    // 0 means 500
+	err       *wsgate.Error
+}
+
+func (e *requestError) Error() string { return e.err.Error() }
+func (e *requestError) Unwrap() error { return e.err }
+
+// badRequest is a Client fault with debuginfo.
+func badRequest(format string, args ...any) *requestError {
+	return &requestError{err: wsgate.ErrInvalidParameter.WithDebugf(format, args...)}
+}
+
+// readEnvelope parses a SOAP 1.1 envelope from r and returns the first child
+// of its Body as a tree. It refuses DTDs and processing instructions, SOAP
+// 1.2 envelopes (VersionMismatch), header blocks marked mustUnderstand for
+// this node (MustUnderstand), nesting beyond MaxDepth and more than
+// MaxElements elements. Content after the Body's first child is checked for
+// well-formedness and limits, then ignored.
+func readEnvelope(r io.Reader) (*envelope, error) {
+	d := xml.NewDecoder(r)
+	d.CharsetReader = charsetReader
+	var (
+		env      envelope
+		depth    int     // open elements
+		count    int     // elements seen
+		stack    []*node // open elements of the operation subtree
+		inBody   bool    // the Body element is open
+		inHeader bool    // the Header element is open
+		started  bool    // the root element was seen
+	)
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, malformed(err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			count++
+			if depth > MaxDepth {
+				return nil, badRequest("The SOAP envelope nests deeper than %d elements", MaxDepth)
+			}
+			if count > MaxElements {
+				return nil, badRequest("The SOAP envelope holds more than %d elements", MaxElements)
+			}
+			switch {
+			case depth == 1:
+				started = true
+				if err := checkRoot(t.Name); err != nil {
+					return nil, err
+				}
+			case depth == 2:
+				inHeader = t.Name.Space == nsEnvelope && t.Name.Local == "Header"
+				inBody = t.Name.Space == nsEnvelope && t.Name.Local == "Body"
+			case depth == 3 && inHeader:
+				if mustUnderstand(t.Attr) {
+					return nil, &requestError{faultcode: "soap:MustUnderstand",
+						err: wsgate.ErrInvalidParameter.WithDebugf("Header block %s is not understood", t.Name.Local)}
+				}
+			case depth == 3 && inBody && env.op == nil:
+				env.op = newNode(t)
+				stack = append(stack, env.op)
+			case len(stack) > 0:
+				n := newNode(t)
+				parent := stack[len(stack)-1]
+				parent.kids = append(parent.kids, n)
+				parent.text = nil
+				stack = append(stack, n)
+			}
+		case xml.EndElement:
+			depth--
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+			switch depth {
+			case 0:
+				return &env, nil
+			case 1:
+				inHeader, inBody = false, false
+			}
+		case xml.CharData:
+			if len(stack) > 0 {
+				if n := stack[len(stack)-1]; n.kids == nil {
+					n.text = append(n.text, t...)
+				}
+			}
+		case xml.Directive:
+			return nil, badRequest("A SOAP message must not contain a DOCTYPE or other declaration")
+		case xml.ProcInst:
+			if t.Target != "xml" || started {
+				return nil, badRequest("A SOAP message must not contain processing instructions")
+			}
+		}
+	}
+}
+
+// checkRoot accepts a SOAP 1.1 Envelope only.
+func checkRoot(name xml.Name) error {
+	switch {
+	case name.Local == "Envelope" && name.Space == nsEnvelope:
+		return nil
+	case name.Local == "Envelope" && name.Space == nsEnvelope12:
+		return &requestError{faultcode: "soap:VersionMismatch",
+			err: wsgate.ErrInvalidParameter.WithDebug("Only SOAP 1.1 envelopes (" + nsEnvelope + ") are served")}
+	case name.Local == "Envelope":
+		return &requestError{faultcode: "soap:VersionMismatch",
+			err: wsgate.ErrInvalidParameter.WithDebugf("Unknown envelope namespace %q", name.Space)}
+	}
+	return badRequest("The request is not a SOAP envelope (root element %s)", name.Local)
+}
+
+// mustUnderstand reports whether a header block demands processing by this
+// node: soap:mustUnderstand="1" and no actor, or the "next" actor.
+func mustUnderstand(attrs []xml.Attr) bool {
+	must, actor := false, ""
+	for _, a := range attrs {
+		if a.Name.Space != nsEnvelope {
+			continue
+		}
+		switch a.Name.Local {
+		case "mustUnderstand":
+			v := strings.TrimSpace(a.Value)
+			must = v == "1" || v == "true"
+		case "actor":
+			actor = strings.TrimSpace(a.Value)
+		}
+	}
+	return must && (actor == "" || actor == actorNext)
+}
+
+// newNode reads the attributes the decoder uses from an element.
+func newNode(t xml.StartElement) *node {
+	n := &node{name: t.Name.Local}
+	for _, a := range t.Attr {
+		switch {
+		case a.Name.Local == "nil" && isXSI(a.Name.Space):
+			v := strings.TrimSpace(a.Value)
+			n.null = v == "true" || v == "1"
+		case a.Name.Local == "type" && isXSI(a.Name.Space):
+			v := strings.TrimSpace(a.Value)
+			if i := strings.LastIndexByte(v, ':'); i >= 0 {
+				v = v[i+1:]
+			}
+			n.typ = v
+			if v == "Array" {
+				n.array = true
+			}
+		case a.Name.Local == "arrayType":
+			n.array = true
+		}
+	}
+	return n
+}
+
+// isXSI accepts the XML Schema instance namespace of 2001 and its older
+// drafts, and an undeclared "xsi" prefix.
+func isXSI(space string) bool {
+	return space == nsXSI || space == "xsi" || strings.HasSuffix(space, "/XMLSchema-instance")
+}
+
+// malformed is the Client fault for XML the decoder cannot read.
+func malformed(err error) *requestError {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return &requestError{status: http.StatusRequestEntityTooLarge,
+			err: wsgate.ErrInvalidParameter.WithDebugf("The request body is larger than %d bytes", tooLarge.Limit)}
+	}
+	return badRequest("Malformed SOAP envelope: %v", err)
+}
+
+// charsetReader lets the decoder read ISO-8859-1 (PHP SoapClient's
+// "encoding" option) and US-ASCII besides UTF-8.
+func charsetReader(charset string, input io.Reader) (io.Reader, error) {
+	switch strings.ToLower(strings.TrimSpace(charset)) {
+	case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii":
+		return &latin1Reader{r: bufio.NewReader(input)}, nil
+	}
+	return nil, fmt.Errorf("unsupported charset %q", charset)
+}
+
+// latin1Reader converts ISO-8859-1 bytes to UTF-8.
+type latin1Reader struct {
+	r   *bufio.Reader
+	buf [utf8.UTFMax]byte
+	n   int // pending bytes in buf
+	off int
+}
+
+func (l *latin1Reader) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if l.off < l.n {
+			p[n] = l.buf[l.off]
+			l.off++
+			n++
+			continue
+		}
+		if n > 0 && l.r.Buffered() == 0 {
+			return n, nil
+		}
+		c, err := l.r.ReadByte()
+		if err != nil {
+			return n, err
+		}
+		if c < utf8.RuneSelf {
+			p[n] = c
+			n++
+			continue
+		}
+		l.n = utf8.EncodeRune(l.buf[:], rune(c))
+		l.off = 0
+	}
+	return n, nil
+}

@@ -1,0 +1,13 @@
+// Package soap serves Moodle's SOAP protocol at /webservice/soap/server.php:
+// a per-token WSDL (?wsdl=1) and SOAP 1.1 calls, translated into a
+// protocols.Call for a protocols.Dispatcher and back.
+//
+// Moodle's own WSDL is rpc/encoded, which document-oriented toolkits cannot
+// use; this package publishes a document/literal wrapped WSDL (WS-I Basic
+// Profile 1.1) generated from the same descriptions, and still accepts the
+// rpc-style bodies PHP's SoapClient and Moodle's client libraries send
+// (xsi:type, SOAP-ENC arrays, Apache maps, positional paramN parts).
+//
+// It only translates wire formats: no access checks, validation or cleaning
+// happen here. It imports wsgate, functions and protocols, nothing else of ours.
+package soap

@@ -1,0 +1,223 @@
+package soap
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"wsgate"
+	"wsgate/functions"
+	"wsgate/protocols"
+)
+
+// fuzzReturns describes what the fuzz Dispatcher returns: the decoded
+// parameters, which rarely match it, so the encoder meets every shape.
+var fuzzReturns = &functions.Description{Shape: functions.SingleShape, Keys: []functions.Key{
+	{Name: "a", Desc: &functions.Description{Shape: functions.ValueShape, Type: functions.ParamInt, AllowNull: true}},
+	{Name: "b", Desc: &functions.Description{Shape: functions.MultipleShape,
+		Content: &functions.Description{Shape: functions.ValueShape, Type: functions.ParamBool}}},
+	{Name: "item", Desc: &functions.Description{Shape: functions.SingleShape, Keys: []functions.Key{
+		{Name: "key", Desc: &functions.Description{Shape: functions.ValueShape, Type: functions.ParamFloat}},
+	}}},
+}}
+
+// fuzzParams types the parameters of every function the fuzzer names.
+var fuzzParams = &functions.Description{Shape: functions.SingleShape, Keys: []functions.Key{
+	{Name: "i", Desc: &functions.Description{Shape: functions.ValueShape, Type: functions.ParamInt}},
+	{Name: "f", Desc: &functions.Description{Shape: functions.ValueShape, Type: functions.ParamFloat}},
+	{Name: "b", Desc: &functions.Description{Shape: functions.ValueShape, Type: functions.ParamBool}},
+	{Name: "l", Desc: &functions.Description{Shape: functions.MultipleShape,
+		Content: &functions.Description{Shape: functions.SingleShape, Keys: []functions.Key{
+			{Name: "s", Desc: &functions.Description{Shape: functions.ValueShape, Type: functions.ParamRaw}},
+		}}}},
+	{Name: "m", Desc: &functions.Description{Shape: functions.SingleShape, Keys: []functions.Key{
+		{Name: "x", Desc: &functions.Description{Shape: functions.MultipleShape,
+			Content: &functions.Description{Shape: functions.ValueShape, Type: functions.ParamInt}}},
+	}}},
+}}
+
+func fuzzServer() *Server {
+	return &Server{
+		Dispatcher: protocols.DispatcherFunc(func(_ context.Context, call *protocols.Call) (*protocols.Result, error) {
+			if call.Function == "" || !validName(call.Function) {
+				return nil, wsgate.ErrInvalidRecord
+			}
+			var v any = call.Params
+			if call.Args != nil {
+				v = call.Args
+			}
+			if strings.HasPrefix(call.Function, "void") {
+				return &protocols.Result{Function: &functions.Function{Name: call.Function}}, nil
+			}
+			return &protocols.Result{Function: &functions.Function{Name: call.Function, Returns: fuzzReturns}, Value: v}, nil
+		}),
+		Functions: func(name string) (*functions.Function, bool) {
+			return &functions.Function{Name: name, Params: fuzzParams}, !strings.HasPrefix(name, "unknown")
+		},
+		Log:          slog.New(slog.DiscardHandler),
+		MaxBodyBytes: 1 << 16,
+		BaseURL:      func(*http.Request) string { return "http://h/s" },
+	}
+}
+
+// wellFormed reads b to the end with encoding/xml.
+func wellFormed(b []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(b))
+	for {
+		if _, err := d.Token(); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+// FuzzDecodeEnvelope: any body gets a well-formed response or a fault,
+// never a panic and never an internal error.
+func FuzzDecodeEnvelope(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "rpc_*.xml"))
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	env := func(body string) []byte {
+		return []byte(`<s:Envelope xmlns:s="` + nsEnvelope + `" xmlns:i="` + nsXSI + `"><s:Body>` + body + `</s:Body></s:Envelope>`)
+	}
+	f.Add(env(`<f><i>12</i><f>1e3</f><b>true</b><l><item><s>x</s></item></l><m><x><item>1</item></x></m></f>`))
+	f.Add(env(`<f><param0 i:type="xsd:int">1</param0><param1 i:nil="true"/></f>`))
+	f.Add(env(`<unknown><a><item><key>k</key><value>v</value></item></a><r/><r>1</r></unknown>`))
+	f.Add(env(`<void/>`))
+	f.Add(env(`<f><m><item><key>x</key><value><item>2</item></value></item></m></f>`))
+	f.Add([]byte(`<!DOCTYPE x><x/>`))
+	f.Add([]byte{})
+	s := fuzzServer()
+	f.Fuzz(func(t *testing.T, body []byte) {
+		// The decoder alone: no recover() hides a panic here.
+		if e, err := readEnvelope(bytes.NewReader(body)); err == nil {
+			_, _, _ = paramsOf(e.op, fuzzParams)
+			_, _, _ = paramsOf(e.op, nil)
+		} else {
+			var re *requestError
+			if !errors.As(err, &re) || re.err.Kind != wsgate.Invalid {
+				t.Fatalf("decode error %v is not a client fault", err)
+			}
+		}
+		r := httptest.NewRequest(http.MethodPost, Path+"?wstoken=t", bytes.NewReader(body))
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		out := w.Body.Bytes()
+		if err := wellFormed(out); err != nil {
+			t.Fatalf("response is not well-formed XML (%v):\n%s", err, out)
+		}
+		switch w.Code {
+		case http.StatusOK:
+		case http.StatusInternalServerError, http.StatusRequestEntityTooLarge:
+			if !bytes.Contains(out, []byte("<soap:Fault>")) {
+				t.Fatalf("HTTP %d without a fault:\n%s", w.Code, out)
+			}
+			if bytes.Contains(out, []byte("generalexceptionmessage")) {
+				t.Fatalf("internal error (a panic?):\n%s", out)
+			}
+		default:
+			t.Fatalf("HTTP %d", w.Code)
+		}
+	})
+}
+
+// descReader builds descriptions and names from fuzz bytes.
+type descReader struct {
+	b []byte
+}
+
+func (r *descReader) byte() byte {
+	if len(r.b) == 0 {
+		return 0
+	}
+	c := r.b[0]
+	r.b = r.b[1:]
+	return c
+}
+
+// name is a short name, usually valid, sometimes not.
+func (r *descReader) name() string {
+	n := int(r.byte() % 6)
+	const alphabet = "ab_-.1Z\"<&é item"
+	var sb strings.Builder
+	for range n {
+		sb.WriteByte(alphabet[int(r.byte())%len(alphabet)])
+	}
+	return sb.String()
+}
+
+func (r *descReader) desc(depth int) *functions.Description {
+	c := r.byte()
+	if c == 0xFF || depth > 60 {
+		return nil
+	}
+	d := &functions.Description{
+		Shape:     functions.Shape(c % 4), // 3 is not a shape
+		Type:      functions.ParamType(r.byte() % 34),
+		Presence:  functions.Presence(r.byte() % 4),
+		AllowNull: c&0x10 != 0,
+		Doc:       r.name() + "]]> <!-- -->\x00\x01\uFFFE" + r.name(),
+	}
+	if d.Presence == functions.Default {
+		d.DefaultVal = []any{"x\x02<", int64(3), 1.5, true, nil, map[string]any{}}[r.byte()%6]
+	}
+	switch d.Shape {
+	case functions.SingleShape:
+		n := int(r.byte() % 5)
+		for range n {
+			d.Keys = append(d.Keys, functions.Key{Name: r.name(), Desc: r.desc(depth + 1)})
+		}
+	case functions.MultipleShape:
+		d.Content = r.desc(depth + 1)
+	}
+	return d
+}
+
+// FuzzWSDL: random descriptions never panic the generator and its output
+// always parses with encoding/xml.
+func FuzzWSDL(f *testing.F) {
+	f.Add([]byte{1, 0, 0, 2, 1, 2, 3, 4, 0, 0, 0, 0}, "http://h/s?a=1&b=<2>", "tok&en\"")
+	f.Add([]byte{1, 1, 1, 3, 2, 9, 9, 2, 5, 5, 0, 1, 2, 0, 3, 3, 0}, "https://lms.example.org/webservice/soap/server.php", "t")
+	f.Add(bytes.Repeat([]byte{2, 0, 0, 0}, 80), "", "")
+	f.Fuzz(func(t *testing.T, data []byte, base, token string) {
+		r := &descReader{b: data}
+		var fns []*functions.Function
+		for i := 0; len(r.b) > 0 && i < 8; i++ {
+			fn := &functions.Function{Name: r.name(), Description: r.name() + "*/ `x`", Deprecated: r.byte()&1 == 1,
+				Params: r.desc(0), Returns: r.desc(0)}
+			if r.byte()%3 == 0 {
+				fn.Name = "f_" + fn.Name
+			}
+			fns = append(fns, fn)
+		}
+		fns = append(fns, nil)
+		out := WSDL(base, token, fns)
+		if err := wellFormed(out); err != nil {
+			t.Fatalf("WSDL is not well-formed XML (%v):\n%s", err, out)
+		}
+		// Every published function's response encodes to well-formed XML too.
+		ops, _ := selectFunctions(fns)
+		for _, fn := range ops {
+			resp := AppendResponse(nil, base, fn.Name, fn.Returns, map[string]any{"a": []any{int64(1), "<", nil}, "item": 1.5})
+			if err := wellFormed(resp); err != nil {
+				t.Fatalf("response of %s is not well-formed XML (%v):\n%s", fn.Name, err, resp)
+			}
+		}
+	})
+}

@@ -1,0 +1,254 @@
+package soap
+
+import (
+	"strconv"
+	"strings"
+
+	"wsgate"
+	"wsgate/functions"
+)
+
+// paramsOf turns the operation element into call parameters, guided by the
+// function's parameter description d (nil when unknown): named parts become
+// params; parts named param0, param1... in order (PHP's SoapClient without a
+// WSDL) become positional args unless d declares a param0.
+//
+// Leaves stay strings, except where typing is known: an xsi:type of an XML
+// Schema number or boolean type, or else the declared PARAM type INT, FLOAT
+// or BOOL, turn text in that type's lexical form into int64, float64 or
+// bool. Text that does not parse stays a string for the validator to refuse;
+// xsi:type xsd:string keeps the text as it is, as PHP does.
+func paramsOf(op *node, d *functions.Description) (map[string]any, []any, error) {
+	if op == nil || op.null {
+		return map[string]any{}, nil, nil
+	}
+	if positional(op, d) {
+		args := make([]any, len(op.kids))
+		for i, k := range op.kids {
+			var kd *functions.Description
+			if d != nil && d.Shape == functions.SingleShape && i < len(d.Keys) {
+				kd = d.Keys[i].Desc
+			}
+			v, err := value(k, kd)
+			if err != nil {
+				return nil, nil, err
+			}
+			args[i] = v
+		}
+		return nil, args, nil
+	}
+	m, err := structure(op, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, nil, nil
+}
+
+// positional reports whether the parts are param0, param1... and d does not
+// declare such names.
+func positional(op *node, d *functions.Description) bool {
+	if len(op.kids) == 0 || keyDesc(d, "param0") != nil {
+		return false
+	}
+	for i, k := range op.kids {
+		if k.name != "param"+strconv.Itoa(i) {
+			return false
+		}
+	}
+	return true
+}
+
+// value converts one element as d describes it (d nil: by its form).
+// Elements whose form does not match d are converted by their form, so the
+// validator sees and refuses what was sent.
+func value(n *node, d *functions.Description) (any, error) {
+	if n.null {
+		return nil, nil
+	}
+	if d == nil {
+		return generic(n), nil
+	}
+	switch d.Shape {
+	case functions.SingleShape:
+		if len(n.kids) == 0 {
+			return emptyOr(n, map[string]any{}), nil
+		}
+		return structure(n, d)
+	case functions.MultipleShape:
+		if len(n.kids) == 0 {
+			return emptyOr(n, []any{}), nil
+		}
+		items := make([]any, len(n.kids))
+		for i, k := range n.kids {
+			v, err := value(k, d.Content)
+			if err != nil {
+				return nil, err
+			}
+			items[i] = v
+		}
+		return items, nil
+	}
+	if len(n.kids) > 0 {
+		return generic(n), nil
+	}
+	return leaf(n, d.Type), nil
+}
+
+// emptyOr returns empty for an element without content, its text otherwise
+// (a scalar where a structure was expected).
+func emptyOr(n *node, empty any) any {
+	if strings.TrimSpace(string(n.text)) != "" {
+		return string(n.text)
+	}
+	return empty
+}
+
+// structure converts a single structure: child elements by name, or an
+// Apache map of key/value items. A key sent twice is an error. Without a
+// description (an unknown function) it converts as generic does.
+func structure(n *node, d *functions.Description) (map[string]any, error) {
+	if d == nil {
+		return genericMap(n), nil
+	}
+	m := make(map[string]any, len(n.kids))
+	if apacheMap(n, d) {
+		for _, it := range n.kids {
+			kn, vn := it.kids[0], it.kids[1]
+			if kn.name != "key" {
+				kn, vn = vn, kn
+			}
+			key := string(kn.text)
+			if _, dup := m[key]; dup {
+				return nil, wsgate.ErrInvalidParameter.WithDebugf("Duplicate key %s in %s", key, n.name)
+			}
+			v, err := value(vn, keyDesc(d, key))
+			if err != nil {
+				return nil, err
+			}
+			m[key] = v
+		}
+		return m, nil
+	}
+	for _, k := range n.kids {
+		if _, dup := m[k.name]; dup {
+			return nil, wsgate.ErrInvalidParameter.WithDebugf("Duplicate element %s in %s", k.name, n.name)
+		}
+		v, err := value(k, keyDesc(d, k.name))
+		if err != nil {
+			return nil, err
+		}
+		m[k.name] = v
+	}
+	return m, nil
+}
+
+// apacheMap reports whether n is an Apache SOAP map (PHP's encoding of
+// associative arrays without a WSDL): only <item> children holding a <key>
+// with text and a <value>, where d declares no key named item.
+func apacheMap(n *node, d *functions.Description) bool {
+	if len(n.kids) == 0 || keyDesc(d, "item") != nil {
+		return false
+	}
+	for _, it := range n.kids {
+		if it.name != "item" || len(it.kids) != 2 {
+			return false
+		}
+		a, b := it.kids[0].name, it.kids[1].name
+		if !(a == "key" && b == "value") && !(a == "value" && b == "key") {
+			return false
+		}
+		k := it.kids[0]
+		if a != "key" {
+			k = it.kids[1]
+		}
+		if len(k.kids) > 0 || k.null {
+			return false
+		}
+	}
+	return true
+}
+
+// keyDesc returns the description of key name in the single structure d.
+func keyDesc(d *functions.Description, name string) *functions.Description {
+	if d == nil || d.Shape != functions.SingleShape {
+		return nil
+	}
+	for _, k := range d.Keys {
+		if k.Name == name {
+			return k.Desc
+		}
+	}
+	return nil
+}
+
+// generic converts an element without a description: SOAP-ENC arrays and
+// elements whose children are all <item> become lists, Apache maps and other
+// elements with children become maps (a name repeated makes a list of its
+// values), text becomes a leaf typed by xsi:type.
+func generic(n *node) any {
+	if n.null {
+		return nil
+	}
+	if len(n.kids) == 0 {
+		if n.array {
+			return []any{}
+		}
+		return leaf(n, 0)
+	}
+	if n.array || allItems(n) {
+		items := make([]any, len(n.kids))
+		for i, k := range n.kids {
+			items[i] = generic(k)
+		}
+		return items
+	}
+	return genericMap(n)
+}
+
+// genericMap converts the children of n into a map: an Apache map by its
+// keys, other children by name, a repeated name making a list of its values.
+func genericMap(n *node) map[string]any {
+	m := make(map[string]any, len(n.kids))
+	if apacheMap(n, nil) {
+		for _, it := range n.kids {
+			kn, vn := it.kids[0], it.kids[1]
+			if kn.name != "key" {
+				kn, vn = vn, kn
+			}
+			m[string(kn.text)] = generic(vn)
+		}
+		return m
+	}
+	for _, k := range n.kids {
+		v := generic(k)
+		switch prev, seen := m[k.name]; {
+		case !seen:
+			m[k.name] = v
+		case isRepeat(prev):
+			m[k.name] = append(prev.(repeat), v)
+		default:
+			m[k.name] = repeat{prev, v}
+		}
+	}
+	for k, v := range m {
+		if r, ok := v.(repeat); ok {
+			m[k] = []any(r)
+		}
+	}
+	return m
+}
+
+// repeat collects the values of a repeated element name in generic.
+type repeat []any
+
+func isRepeat(v any) bool { _, ok := v.(repeat); return ok }
+
+// allItems reports whether every child of n is named item.
+func allItems(n *node) bool {
+	for _, k := range n.kids {
+		if k.name != "item" {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,251 @@
+package soap
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+
+	"wsgate"
+	"wsgate/functions"
+	"wsgate/protocols"
+)
+
+// Path is where Moodle serves the token SOAP protocol.
+const Path = "/webservice/soap/server.php"
+
+// DefaultMaxBodyBytes is the body limit when Server.MaxBodyBytes is not set:
+// PHP's default post_max_size (8M).
+const DefaultMaxBodyBytes = 8 << 20
+
+// Server serves SOAP 1.1 over a Dispatcher: with wsdl set to a non-zero
+// integer in the query it answers the WSDL of the functions the token may
+// call; otherwise it reads a POSTed envelope whose Body's first child names
+// the function. The token is wstoken in the query (the WSDL's service
+// address carries it), or, beyond Moodle, "Authorization: Bearer <token>".
+// Every failure is a SOAP 1.1 Fault with HTTP 500 (413 for a body over the
+// limit).
+type Server struct {
+	Dispatcher protocols.Dispatcher
+	Lister     protocols.Lister // lists the functions of the per-token WSDL
+	// Functions returns a function's description, to type the decoded
+	// parameters; nil, or false for a name, passes leaves as strings and
+	// lets the Dispatcher judge the function.
+	Functions    func(name string) (*functions.Function, bool)
+	Debug        bool         // write debuginfo in fault details (Moodle's debug ≥ DEBUG_NORMAL)
+	Log          *slog.Logger // nil: slog.Default()
+	MaxBodyBytes int64        // ≤ 0: DefaultMaxBodyBytes
+	// BaseURL returns the server URL without query, the WSDL's target
+	// namespace and address; nil: http(s)://<Host><path> of the request.
+	BaseURL func(r *http.Request) string
+}
+
+// ServeHTTP answers a WSDL request or one call: parse, dispatch, render.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	function := ""
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler { //nolint:errorlint // sentinel compared as net/http does
+				panic(p)
+			}
+			err := wsgate.ErrInternal.Wrap(fmt.Errorf("panic in SOAP server: %v\n%s", p, debug.Stack()))
+			s.writeFault(w, r, function, err)
+		}
+	}()
+
+	query := r.URL.Query()
+	call := &protocols.Call{Protocol: "soap", Token: query.Get("wstoken"), RemoteIP: remoteIP(r)}
+	if call.Token == "" {
+		call.Token = bearerToken(r)
+	}
+	base := s.baseURL(r)
+	if wsdlRequested(query.Get("wsdl")) {
+		s.serveWSDL(w, r, call, base)
+		return
+	}
+	if r.Method != http.MethodPost {
+		s.writeFault(w, r, "", badRequest("POST a SOAP envelope, or add wsdl=1 to the query to get the WSDL"))
+		return
+	}
+
+	if err := s.readCall(w, r, call); err != nil {
+		s.writeFault(w, r, call.Function, err)
+		return
+	}
+	function = call.Function
+	if s.Dispatcher == nil {
+		s.writeFault(w, r, function, wsgate.ErrInternal.Wrap(errors.New("soap: Server has no Dispatcher")))
+		return
+	}
+	res, err := s.Dispatcher.Dispatch(r.Context(), call)
+	if err != nil {
+		s.writeFault(w, r, function, err)
+		return
+	}
+	s.writeResult(w, r, base, function, res)
+}
+
+// readCall reads the envelope into call: the function named by the Body's
+// first child and its parameters, typed by the function's description.
+func (s *Server) readCall(w http.ResponseWriter, r *http.Request, call *protocols.Call) error {
+	limit := s.MaxBodyBytes
+	if limit <= 0 {
+		limit = DefaultMaxBodyBytes
+	}
+	br := readerPool.Get().(*bufio.Reader)
+	br.Reset(http.MaxBytesReader(w, r.Body, limit))
+	env, err := readEnvelope(br)
+	br.Reset(nil)
+	readerPool.Put(br)
+	if err != nil {
+		return err
+	}
+	if env.op != nil {
+		call.Function = env.op.name
+	}
+	var params *functions.Description
+	if s.Functions != nil && call.Function != "" {
+		if f, ok := s.Functions(call.Function); ok && f != nil {
+			params = f.Params
+		}
+	}
+	call.Params, call.Args, err = paramsOf(env.op, params)
+	return err
+}
+
+// writeResult answers a successful call with its response envelope.
+func (s *Server) writeResult(w http.ResponseWriter, r *http.Request, base, function string, res *protocols.Result) {
+	if !validName(function) {
+		s.writeFault(w, r, function, wsgate.ErrInternal.Wrap(fmt.Errorf("soap: cannot name the response of %q", function)))
+		return
+	}
+	var returns *functions.Description
+	var v any
+	if res != nil {
+		v = res.Value
+		if res.Function != nil {
+			returns = res.Function.Returns
+		}
+	}
+	bp := bufPool.Get().(*[]byte)
+	body := AppendResponse((*bp)[:0], base, function, returns, v)
+	writeXML(w, http.StatusOK, body)
+	if cap(body) <= maxPooledBuf {
+		*bp = body
+		bufPool.Put(bp)
+	}
+}
+
+// readerPool keeps the buffered readers the XML decoder reads bodies
+// through (given an io.ByteReader, encoding/xml adds no buffer of its own).
+var readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
+
+// bufPool keeps response buffers between calls; buffers that grew beyond
+// maxPooledBuf are left to the garbage collector.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+const maxPooledBuf = 1 << 20
+
+// serveWSDL answers the WSDL of the functions the token may call; the token
+// is checked first.
+func (s *Server) serveWSDL(w http.ResponseWriter, r *http.Request, call *protocols.Call, base string) {
+	if s.Lister == nil {
+		s.writeFault(w, r, "", wsgate.ErrInternal.Wrap(errors.New("soap: Server has no Lister")))
+		return
+	}
+	fns, err := s.Lister.Callable(r.Context(), call)
+	if err != nil {
+		s.writeFault(w, r, "", err)
+		return
+	}
+	body := WSDL(base, call.Token, fns)
+	w.Header().Set("Cache-Control", "private, no-store")
+	writeXML(w, http.StatusOK, body)
+}
+
+// wsdlRequested reads Moodle's wsdl parameter: a non-zero integer.
+func wsdlRequested(v string) bool {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	return err == nil && n != 0
+}
+
+// baseURL returns the server URL without query for r.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.BaseURL != nil {
+		return s.BaseURL(r)
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	path := r.URL.EscapedPath()
+	if path == "" {
+		path = Path
+	}
+	return scheme + "://" + r.Host + path
+}
+
+// bearerToken returns the token of an "Authorization: Bearer <token>" header.
+func bearerToken(r *http.Request) string {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
+}
+
+// remoteIP returns the host part of r.RemoteAddr.
+func remoteIP(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
+}
+
+// writeFault logs internal errors once and answers err as a SOAP Fault.
+func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, function string, err error) {
+	faultcode, status := "", http.StatusInternalServerError
+	var re *requestError
+	if errors.As(err, &re) {
+		faultcode = re.faultcode
+		if re.status != 0 {
+			status = re.status
+		}
+	}
+	e := errorOf(err)
+	log := s.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	if e.Kind == wsgate.Internal {
+		// Never the token or the parameters: only what names the failure.
+		log.LogAttrs(r.Context(), slog.LevelError, "soap: internal error",
+			slog.String("function", function), slog.String("errorcode", e.Code),
+			slog.String("remote_ip", remoteIP(r)), slog.String("error", e.Error()))
+	} else if log.Enabled(r.Context(), slog.LevelDebug) {
+		log.LogAttrs(r.Context(), slog.LevelDebug, "soap: call refused",
+			slog.String("function", function), slog.String("errorcode", e.Code),
+			slog.String("remote_ip", remoteIP(r)))
+	}
+	writeXML(w, status, AppendFault(nil, faultcode, e, s.Debug))
+}
+
+// writeXML sends a complete response.
+func writeXML(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "text/xml; charset=utf-8")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "private, must-revalidate, pre-check=0, post-check=0, max-age=0")
+		h.Set("Expires", "Thu, 01 Jan 1970 00:00:00 GMT")
+		h.Set("Pragma", "no-cache")
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
