@@ -31,6 +31,14 @@ type Config struct {
 	Login         LoginConfig      `mapstructure:"login"`
 	Site          SiteConfig       `mapstructure:"site"`
 	Protocols     ProtocolsConfig  `mapstructure:"protocols"`
+	Bus           BusConfig        `mapstructure:"bus"`
+}
+
+// BusConfig says where change events go: RabbitMQ when URL is set, the log otherwise.
+type BusConfig struct {
+	URL        string `mapstructure:"url"`
+	Exchange   string `mapstructure:"exchange"`
+	OriginUUID string `mapstructure:"origin_uuid"`
 }
 
 // ProtocolsConfig bounds what the protocol servers read.
@@ -105,6 +113,9 @@ var defaults = map[string]any{
 	"site.name":                           "wsgate",
 	"site.url":                            "",
 	"protocols.max_body_bytes":            10 << 20,
+	"bus.url":                             "",
+	"bus.exchange":                        "wsgate-headers",
+	"bus.origin_uuid":                     "",
 }
 
 // ConfigError is a configuration fault; the binary exits with status 2 on it.
@@ -233,6 +244,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Login.MaxFailures < 1 || c.Login.MaxFailuresPerAddr < 1 {
 		return configErrorf("login.max_failures and login.max_failures_per_address: must be at least 1")
+	}
+	if c.Bus.URL != "" && !strings.HasPrefix(c.Bus.URL, "amqp://") && !strings.HasPrefix(c.Bus.URL, "amqps://") {
+		return configErrorf("bus.url: %q is not an amqp:// URL", c.Bus.URL)
 	}
 	if c.Protocols.MaxBodyBytes < 1024 {
 		return configErrorf("protocols.max_body_bytes: must be at least 1024")

@@ -15,6 +15,7 @@ import (
 
 	"wsgate"
 	"wsgate/functions"
+	"wsgate/internal/bus"
 	"wsgate/internal/db"
 	"wsgate/internal/health"
 	"wsgate/internal/httplog"
@@ -66,6 +67,8 @@ type App struct {
 	Status *health.Status
 
 	login    *login.Handler
+	relay    *bus.Relay
+	closeBus func()
 	listener net.Listener
 	server   *http.Server
 }
@@ -105,6 +108,10 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 	a.Status = &health.Status{Version: wsgate.Version, Store: string(d.Dialect), Log: log,
 		SchemaVersion: func(ctx context.Context) (uint, error) { return schemaVersion(ctx, d) }}
 	a.Status.Add("database", func(ctx context.Context) error { return d.PingContext(ctx) })
+	if err := a.openBus(); err != nil {
+		g.Close()
+		return nil, err
+	}
 	a.Engine = a.routes()
 	return a, nil
 }
@@ -166,9 +173,10 @@ func (a *App) Serve(ctx context.Context) error {
 	// final flush happens before Serve returns, while the store is open.
 	actx, stopAuth := context.WithCancel(context.Background())
 	a.auth.Start(actx)
-	watched := make(chan struct{})
+	watched, relayed := make(chan struct{}), make(chan struct{})
 	go func() { a.watchChanges(actx); close(watched) }()
-	defer func() { stopAuth(); <-a.auth.Done(); <-watched }()
+	go func() { a.relay.Run(actx); close(relayed) }()
+	defer func() { stopAuth(); <-a.auth.Done(); <-watched; <-relayed }()
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
 	a.Log.Info("serving", "url", a.URL(), "store", a.DB.Dialect, "version", wsgate.Version)
@@ -191,5 +199,26 @@ func (a *App) Serve(ctx context.Context) error {
 	return err
 }
 
-// Close releases the store.
-func (a *App) Close() error { return a.gateway.Close() }
+// openBus sets up the event relay: to RabbitMQ when bus.url is set, to the log otherwise.
+func (a *App) openBus() error {
+	var pub bus.Publisher = bus.NewLogPublisher(a.Log)
+	a.closeBus = func() {}
+	if a.Config.Bus.URL != "" {
+		ap, err := bus.NewAMQPPublisher(bus.AMQPConfig{URL: a.Config.Bus.URL, Exchange: a.Config.Bus.Exchange,
+			OriginUUID: a.Config.Bus.OriginUUID, ConnectionName: "wsgate", Log: a.Log})
+		if err != nil {
+			return err
+		}
+		pub, a.closeBus = ap, func() { _ = ap.Close() }
+		a.Status.Add("bus", ap.Check)
+	}
+	a.relay = bus.NewRelay(a.DB, pub, a.Log, bus.RelayOptions{})
+	a.Status.Add("outbox", a.relay.Check)
+	return nil
+}
+
+// Close releases the bus connection and the store.
+func (a *App) Close() error {
+	a.closeBus()
+	return a.gateway.Close()
+}

@@ -1,19 +1,39 @@
 // Package changes tells every gateway process sharing a store that
 // authorization data changed: writers bump a counter in the store, and each
-// serving process polls it off the call path and drops its caches when it moves.
+// serving process drops its caches when it moves. On PostgreSQL a bump is
+// also announced with NOTIFY, so other instances hear of it at once; polling
+// the counter stays as the safety net, and is the only mechanism on SQLite.
 package changes
 
 import (
 	"context"
 	"log/slog"
+	"strconv"
+	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"wsgate/internal/db"
 )
 
-// Bump records that a change was committed.
+// Channel is the PostgreSQL notification channel a bump is announced on; the
+// payload is the new generation in decimal.
+const Channel = "wsgate_changes"
+
+// ListenerName is the application_name of the listening connection, so it can
+// be told apart in pg_stat_activity.
+const ListenerName = "wsgate changes listener"
+
+// Bump records that a change was committed. On PostgreSQL the same statement
+// sends the new generation on Channel, delivered when it commits.
 func Bump(ctx context.Context, d *db.DB) error {
-	_, err := d.ExecContext(ctx, `UPDATE change_generation SET generation = generation + 1 WHERE id = 1`)
+	q := `UPDATE change_generation SET generation = generation + 1 WHERE id = 1`
+	if d.Dialect == db.Postgres {
+		q = `WITH g AS (` + q + ` RETURNING generation)
+		     SELECT pg_notify('` + Channel + `', generation::text) FROM g`
+	}
+	_, err := d.ExecContext(ctx, q)
 	return db.Translate(err)
 }
 
@@ -24,30 +44,222 @@ func Generation(ctx context.Context, d *db.DB) (int64, error) {
 	return g, db.Translate(err)
 }
 
-// Watch polls the count every interval until ctx is done and calls changed
-// whenever it moved since the previous poll (not for the first reading).
-// Errors are logged and the poll goes on.
+// Tuning of the PostgreSQL listener (variables so tests can shorten them).
+var (
+	listenKeepalive  = 30 * time.Second       // idle time after which the listening connection is pinged
+	listenMinBackoff = 100 * time.Millisecond // first wait before reconnecting
+	listenMaxBackoff = 10 * time.Second       // longest wait between reconnect attempts
+)
+
+// Watch calls changed whenever the count moves, until ctx is done: it polls
+// the count every interval and, on PostgreSQL, also listens on Channel on a
+// dedicated connection, so a bump by another instance is seen at once. A
+// reading that does not move the count never calls changed (nor does the
+// first reading). When the listening connection is lost, Watch reconnects with
+// backoff and calls changed once it listens again, since notifications may
+// have been missed. changed is only ever called from Watch's goroutine, never
+// twice at once. Errors are logged and the watch goes on.
 func Watch(ctx context.Context, d *db.DB, interval time.Duration, log *slog.Logger, changed func()) {
+	if log == nil {
+		log = slog.Default()
+	}
 	last, err := Generation(ctx, d)
 	known := err == nil
+	// Listening starts after the first reading, so that a bump between the
+	// two is caught by the re-reading done once the listener is up.
+	var heard *signals
+	if d.Dialect == db.Postgres && d.Pool != nil {
+		heard = &signals{wake: make(chan struct{}, 1)}
+		lctx, stop := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		wg.Go(func() { listen(lctx, d, log, heard) })
+		defer func() { stop(); wg.Wait() }()
+	}
+	// read re-reads the count; it reports whether it moved since the last
+	// known reading.
+	read := func() bool {
+		g, err := Generation(ctx, d)
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Warn("read change generation", "error", err)
+			}
+			return false
+		}
+		moved := known && g != last
+		last, known = g, true
+		return moved
+	}
+
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var wake <-chan struct{}
+	if heard != nil {
+		wake = heard.wake
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			if read() {
+				changed()
+			}
+		case <-wake:
+			s := heard.take()
+			fire := s.reconnected
+			if s.gen.ok && (!known || s.gen.value > last) {
+				fire, last, known = true, s.gen.value, true
+			}
+			if s.recheck || s.reconnected {
+				fire = read() || fire
+			}
+			if fire {
+				changed()
+			}
 		}
-		g, err := Generation(ctx, d)
+	}
+}
+
+// signals carries what the listener heard to Watch's loop, coalesced so the
+// listener never waits for the loop.
+type signals struct {
+	wake chan struct{} // one pending wake-up at most
+
+	mu sync.Mutex
+	heard
+}
+
+type heard struct {
+	gen struct {
+		ok    bool
+		value int64
+	} // the highest generation notified
+	recheck     bool // read the count: listening started, or a payload was not a number
+	reconnected bool // listening again after losing the connection
+}
+
+func (s *signals) note(f func(h *heard)) {
+	s.mu.Lock()
+	f(&s.heard)
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *signals) take() heard {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := s.heard
+	s.heard = heard{}
+	return h
+}
+
+// listen keeps a connection listening on Channel until ctx is done.
+func listen(ctx context.Context, d *db.DB, log *slog.Logger, s *signals) {
+	backoff := listenMinBackoff
+	listened := false
+	for {
+		conn, err := listenConn(ctx, d)
 		if err != nil {
-			if ctx.Err() == nil {
-				log.Warn("poll change generation", "error", err)
+			if ctx.Err() != nil {
+				return
+			}
+			log.Warn("listen for changes", "error", err, "retry_in", backoff)
+			if !sleep(ctx, backoff) {
+				return
+			}
+			backoff = min(2*backoff, listenMaxBackoff)
+			continue
+		}
+		if listened {
+			log.Info("listening for changes again")
+			s.note(func(h *heard) { h.reconnected = true })
+		} else {
+			s.note(func(h *heard) { h.recheck = true })
+		}
+		listened = true
+		start := time.Now()
+		err = receive(ctx, conn, s)
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		_ = conn.Close(cctx)
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		log.Warn("lost the connection listening for changes", "error", err)
+		if time.Since(start) > listenMaxBackoff {
+			backoff = listenMinBackoff
+		}
+		if !sleep(ctx, backoff) {
+			return
+		}
+		backoff = min(2*backoff, listenMaxBackoff)
+	}
+}
+
+// listenConn takes a connection out of d's pool for good and listens on it.
+func listenConn(ctx context.Context, d *db.DB) (*pgx.Conn, error) {
+	actx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	pc, err := d.Pool.Acquire(actx)
+	if err != nil {
+		return nil, err
+	}
+	conn := pc.Hijack()
+	for _, q := range []string{"SET application_name = '" + ListenerName + "'", "LISTEN " + Channel} {
+		if _, err := conn.Exec(actx, q); err != nil {
+			_ = conn.Close(context.WithoutCancel(actx))
+			return nil, err
+		}
+	}
+	return conn, nil
+}
+
+// receive passes notifications on until the connection fails or ctx is done,
+// pinging the server when it has been quiet for a while so that a dead
+// connection is noticed.
+func receive(ctx context.Context, conn *pgx.Conn, s *signals) error {
+	for {
+		wctx, cancel := context.WithTimeout(ctx, listenKeepalive)
+		n, err := conn.WaitForNotification(wctx)
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if wctx.Err() == nil || conn.IsClosed() {
+				return err
+			}
+			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			err = conn.Ping(pctx)
+			cancel()
+			if err != nil {
+				return err
 			}
 			continue
 		}
-		if known && g != last {
-			changed()
-		}
-		last, known = g, true
+		g, perr := strconv.ParseInt(n.Payload, 10, 64)
+		s.note(func(h *heard) {
+			switch {
+			case perr != nil:
+				h.recheck = true
+			case !h.gen.ok || g > h.gen.value:
+				h.gen.ok, h.gen.value = true, g
+			}
+		})
+	}
+}
+
+// sleep waits d, or returns false when ctx is done first.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
