@@ -27,8 +27,10 @@ type Pipeline struct {
 	Upstream  *UpstreamClient
 	Timeout   time.Duration // per call; 0 means no deadline of our own
 	Log       *slog.Logger
-	// Observe, when set, is told the outcome of every call (metrics).
-	Observe func(call *Call, fn string, code string, d time.Duration)
+	// Observe, when set, is told the outcome of every call (metrics): the
+	// function ("unknown" for names not installed, to bound label values),
+	// the protocol, "ok" or the errorcode, and the duration.
+	Observe func(function, protocol, outcome string, d time.Duration)
 }
 
 // Dispatch runs call through the pipeline. The result or the error is logged
@@ -172,7 +174,11 @@ func (p *Pipeline) logCall(ctx context.Context, call *Call, caller *wsgate.Calle
 	}
 	p.logger().LogAttrs(ctx, level, "call", attrs...)
 	if p.Observe != nil {
-		p.Observe(call, call.Function, outcome, d)
+		fn := call.Function
+		if _, ok := p.Functions.Get(fn); !ok {
+			fn = "unknown"
+		}
+		p.Observe(fn, call.Protocol, outcome, d)
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"wsgate/internal/db"
 	"wsgate/internal/health"
 	"wsgate/internal/httplog"
+	"wsgate/internal/metrics"
 	"wsgate/protocols/login"
 	"wsgate/protocols/rest"
 	"wsgate/protocols/soap"
@@ -68,6 +69,7 @@ type App struct {
 
 	login    *login.Handler
 	relay    *bus.Relay
+	metrics  *metrics.Metrics
 	closeBus func()
 	listener net.Listener
 	server   *http.Server
@@ -112,6 +114,8 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 		g.Close()
 		return nil, err
 	}
+	a.metrics = metrics.New(metrics.Sources{DB: d.DB, Cache: g.auth.Stats, Backlog: a.relay.Backlog, Log: log})
+	g.pipeline.Observe = a.metrics.Observe
 	a.Engine = a.routes()
 	return a, nil
 }
@@ -131,6 +135,7 @@ func (a *App) routes() *gin.Engine {
 	e.ContextWithFallback = true
 	_ = e.SetTrustedProxies(nil)
 	e.GET("/status", gin.WrapH(a.Status))
+	e.GET("/metrics", gin.WrapH(a.metrics.Handler()))
 	restServer := gin.WrapH(&rest.Server{Dispatcher: a.pipeline, Debug: a.Config.Debug, Log: a.Log,
 		MaxBodyBytes: a.Config.Protocols.MaxBodyBytes})
 	e.Any("/webservice/rest/server.php", restServer)

@@ -1,0 +1,95 @@
+// Package metrics exposes the gateway's Prometheus metrics: calls by function,
+// protocol and outcome, call latency, the authorization cache, the event
+// outbox and the database pool.
+package metrics
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"wsgate/services"
+)
+
+// Metrics holds the collectors of one gateway process.
+type Metrics struct {
+	registry *prometheus.Registry
+	calls    *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+// Sources are the parts whose state is read at scrape time.
+type Sources struct {
+	DB      *sql.DB
+	Cache   func() services.CacheStats
+	Backlog func(ctx context.Context) (int, error)
+	Log     *slog.Logger
+}
+
+// New registers every collector.
+func New(src Sources) *Metrics {
+	m := &Metrics{registry: prometheus.NewRegistry()}
+	m.calls = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "wsgate_calls_total", Help: "Function calls by function, protocol and outcome (ok or the Moodle errorcode).",
+	}, []string{"function", "protocol", "outcome"})
+	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "wsgate_call_duration_seconds", Help: "Time to answer a function call, from decoding to the cleaned result.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+	}, []string{"function", "protocol"})
+	m.registry.MustRegister(m.calls, m.latency,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if src.DB != nil {
+		m.registry.MustRegister(collectors.NewDBStatsCollector(src.DB, "wsgate"))
+	}
+	if src.Cache != nil {
+		for _, g := range []struct {
+			name, help string
+			read       func(services.CacheStats) float64
+		}{
+			{"wsgate_authz_cache_tokens", "Tokens held in the authorization cache.", func(s services.CacheStats) float64 { return float64(s.Tokens) }},
+			{"wsgate_authz_cache_unknown_tokens", "Token values remembered as unknown.", func(s services.CacheStats) float64 { return float64(s.UnknownTokens) }},
+			{"wsgate_authz_cache_users", "Users held in the authorization cache.", func(s services.CacheStats) float64 { return float64(s.Users) }},
+		} {
+			read := g.read
+			m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: g.name, Help: g.help},
+				func() float64 { return read(src.Cache()) }))
+		}
+		m.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "wsgate_authz_cache_invalidations_total", Help: "Invalidations of the authorization cache (each forces reloads).",
+		}, func() float64 { return float64(src.Cache().Invalidations) }))
+	}
+	if src.Backlog != nil {
+		m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "wsgate_outbox_backlog", Help: "Change events written but not yet relayed to the bus.",
+		}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			n, err := src.Backlog(ctx)
+			if err != nil {
+				if src.Log != nil {
+					src.Log.Warn("metrics: outbox backlog", "error", err)
+				}
+				return -1
+			}
+			return float64(n)
+		}))
+	}
+	return m
+}
+
+// Observe counts one call; it has the shape of protocols.Pipeline.Observe.
+func (m *Metrics) Observe(function, protocol, outcome string, d time.Duration) {
+	m.calls.WithLabelValues(function, protocol, outcome).Inc()
+	m.latency.WithLabelValues(function, protocol).Observe(d.Seconds())
+}
+
+// Handler serves the metrics in Prometheus' text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
