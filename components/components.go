@@ -21,7 +21,7 @@ type Deps struct {
 	Store    *services.Store
 	Catalog  *functions.Catalog
 	SiteName string
-	SiteURL  string
+	SiteURL  func() string // the public base URL, read at call time
 }
 
 // Register adds every shipped implementation to reg.

@@ -33,7 +33,7 @@ func newGateway(t *testing.T, d *db.DB) *gateway {
 	store := services.NewStore(d, services.WithBcryptCost(4))
 	reg := functions.NewRegistry()
 	catalog := functions.NewCatalog(d, reg)
-	components.Register(reg, components.Deps{Store: store, Catalog: catalog, SiteName: "Test site", SiteURL: "http://gw.test"})
+	components.Register(reg, components.Deps{Store: store, Catalog: catalog, SiteName: "Test site", SiteURL: func() string { return "http://gw.test" }})
 	cat, err := discovery.Load([]discovery.Source{{Name: "embedded", FS: components.Manifests}}, reg, nil)
 	if err != nil {
 		t.Fatal(err)

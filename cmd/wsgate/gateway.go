@@ -62,7 +62,7 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...fu
 		g.siteURL = "http://" + cfg.Listen
 	}
 	components.Register(g.registry, components.Deps{Store: g.store, Catalog: g.catalog,
-		SiteName: cfg.Site.Name, SiteURL: g.siteURL})
+		SiteName: cfg.Site.Name, SiteURL: func() string { return g.siteURL }})
 	for _, register := range extra {
 		register(g.registry)
 	}

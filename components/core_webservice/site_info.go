@@ -15,7 +15,7 @@ import (
 type Deps struct {
 	Store    *services.Store
 	SiteName string
-	SiteURL  string
+	SiteURL  func() string // the public base URL, read at call time
 }
 
 // Register adds the component's implementations to reg.
@@ -76,7 +76,7 @@ func (d Deps) getSiteInfo(ctx context.Context, _ map[string]any) (any, error) {
 	return siteInfo{
 		SiteName: d.SiteName, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName,
 		FullName: strings.TrimSpace(u.FirstName + " " + u.LastName), Lang: "en", UserID: u.ID,
-		SiteURL: d.SiteURL, UserPictureURL: "", Functions: fns,
+		SiteURL: d.SiteURL(), UserPictureURL: "", Functions: fns,
 		DownloadFiles: boolInt(svc.DownloadFiles), UploadFiles: boolInt(svc.UploadFiles),
 		Release: wsgate.Version, Version: wsgate.Version, UserIsSiteAdmin: c.IsSiteAdmin,
 		SiteID: 1, SiteCalendar: "gregorian", UserCalendar: "gregorian", UserHomePage: 1,
