@@ -74,11 +74,22 @@ func AsError(err error) *Error {
 		Message: "Internal server error", Err: err}
 }
 
-// KindOf returns the kind of err, Internal for foreign errors.
-func KindOf(err error) Kind { return AsError(err).Kind }
+// KindOf returns the kind of err, Internal for foreign errors (and for nil,
+// which callers should test first).
+func KindOf(err error) Kind {
+	if err == nil {
+		return Internal
+	}
+	return AsError(err).Kind
+}
 
-// CodeOf returns the Moodle errorcode of err.
-func CodeOf(err error) string { return AsError(err).Code }
+// CodeOf returns the Moodle errorcode of err, "" for nil.
+func CodeOf(err error) string {
+	if err == nil {
+		return ""
+	}
+	return AsError(err).Code
+}
 
 // WithDebug returns a copy of e with the given debuginfo.
 func (e *Error) WithDebug(debuginfo string) *Error {

@@ -12,6 +12,8 @@ import (
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/viper"
 
+	"wsgate/admin"
+
 	"wsgate/internal/db"
 )
 
@@ -32,6 +34,8 @@ type Config struct {
 	Site          SiteConfig       `mapstructure:"site"`
 	Protocols     ProtocolsConfig  `mapstructure:"protocols"`
 	Bus           BusConfig        `mapstructure:"bus"`
+	// EnabledPlugins switches the admin API's plugins on and off by name.
+	EnabledPlugins map[string]bool `mapstructure:"enabled_plugins"`
 }
 
 // BusConfig says where change events go: RabbitMQ when URL is set, the log otherwise.
@@ -90,6 +94,15 @@ type LogConfig struct {
 	Format string `mapstructure:"format"`
 }
 
+// pluginDefaults switches every admin plugin on.
+func pluginDefaults() map[string]any {
+	m := map[string]any{}
+	for _, name := range admin.AllPlugins() {
+		m[name] = true
+	}
+	return m
+}
+
 // defaults are the built-in values, the lowest layer of the configuration.
 var defaults = map[string]any{
 	"listen":                              "127.0.0.1:9506",
@@ -137,6 +150,7 @@ func LoadConfig(path string, environ []string) (*Config, []string, error) {
 	for k, val := range defaults {
 		v.SetDefault(k, val)
 	}
+	v.SetDefault("enabled_plugins", pluginDefaults())
 	explicit := path != ""
 	if !explicit {
 		if _, err := os.Stat(DefaultConfigFile); err == nil {
@@ -244,6 +258,15 @@ func (c *Config) Validate() error {
 	}
 	if c.Login.MaxFailures < 1 || c.Login.MaxFailuresPerAddr < 1 {
 		return configErrorf("login.max_failures and login.max_failures_per_address: must be at least 1")
+	}
+	known := map[string]bool{}
+	for _, name := range admin.AllPlugins() {
+		known[name] = true
+	}
+	for name := range c.EnabledPlugins {
+		if !known[name] {
+			return configErrorf("enabled_plugins: unknown plugin %q (known: %s)", name, strings.Join(admin.AllPlugins(), ", "))
+		}
 	}
 	if c.Bus.URL != "" && !strings.HasPrefix(c.Bus.URL, "amqp://") && !strings.HasPrefix(c.Bus.URL, "amqps://") {
 		return configErrorf("bus.url: %q is not an amqp:// URL", c.Bus.URL)

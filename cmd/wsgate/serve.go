@@ -14,6 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"wsgate"
+	"wsgate/admin"
+	"wsgate/admin/render"
 	"wsgate/functions"
 	"wsgate/internal/bus"
 	"wsgate/internal/db"
@@ -116,7 +118,10 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 	}
 	a.metrics = metrics.New(metrics.Sources{DB: d.DB, Cache: g.auth.Stats, Backlog: a.relay.Backlog, Log: log})
 	g.pipeline.Observe = a.metrics.Observe
-	a.Engine = a.routes()
+	if a.Engine, err = a.routes(); err != nil {
+		a.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -127,7 +132,7 @@ func schemaVersion(ctx context.Context, d *db.DB) (uint, error) {
 	return uint(v), err
 }
 
-func (a *App) routes() *gin.Engine {
+func (a *App) routes() (*gin.Engine, error) {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.Use(gin.Recovery())
@@ -143,9 +148,30 @@ func (a *App) routes() *gin.Engine {
 	e.Any(soap.Path, gin.WrapH(&soap.Server{Dispatcher: a.pipeline, Lister: a.pipeline, Debug: a.Config.Debug,
 		Log: a.Log, MaxBodyBytes: a.Config.Protocols.MaxBodyBytes, Functions: a.function,
 		BaseURL: func(*http.Request) string { return a.siteURL + soap.Path }}))
+	err := admin.Mount(e.Group("/1.0"), admin.Deps{Store: a.store, Catalog: a.catalog, Auth: a.auth,
+		AfterCommit: a.relay.Notify, Log: a.Log}, a.Config.EnabledPlugins)
+	if err != nil {
+		return nil, fmt.Errorf("admin API: %w", err)
+	}
+	adminErrors := &render.Renderer{Log: a.Log}
+	e.NoRoute(func(c *gin.Context) {
+		if strings.HasPrefix(c.Request.URL.Path, "/1.0/") {
+			adminErrors.Error(c, "", wsgate.ErrNotFound.WithDebug("no such resource"))
+			return
+		}
+		c.String(http.StatusNotFound, "404 page not found")
+	})
+	e.NoMethod(func(c *gin.Context) {
+		if strings.HasPrefix(c.Request.URL.Path, "/1.0/") {
+			c.AbortWithStatusJSON(http.StatusMethodNotAllowed, render.ErrorBody{Message: "Method not allowed",
+				ErrorID: "method-not-allowed", Details: map[string]any{}, Timestamp: float64(time.Now().UnixMicro()) / 1e6})
+			return
+		}
+		c.String(http.StatusMethodNotAllowed, "405 method not allowed")
+	})
 	e.Any(xmlrpc.Path, gin.WrapH(&xmlrpc.Server{Dispatcher: a.pipeline, Lister: a.pipeline,
 		Debug: a.Config.Debug, Log: a.Log, MaxBodyBytes: a.Config.Protocols.MaxBodyBytes}))
-	return e
+	return e, nil
 }
 
 // Listen opens the configured address (port 0 picks a free port).

@@ -1,0 +1,11 @@
+package servicefunctions
+
+import "wsgate/admin/crud"
+
+// notifier names the events service_function_associated|dissociated,
+// routed on config.services.functions.associated|dissociated.
+func notifier() crud.AssociationNotifier[link] {
+	return crud.Links[link]{Left: left, Right: right, Body: func(l *link) map[string]any {
+		return map[string]any{"service_id": l.Service.ID, "function": l.Function.Name}
+	}}
+}

@@ -1,0 +1,35 @@
+package servicefunctions
+
+import (
+	"context"
+
+	"wsgate/admin/crud"
+	"wsgate/services"
+)
+
+// validator holds the rules of a service's functions.
+func validator() crud.ValidationAssociation[link] {
+	return crud.ValidationAssociation[link]{
+		Common:      []crud.AssociationValidator[link]{customService},
+		Association: []crud.AssociationValidator[link]{notDeprecated},
+	}
+}
+
+// customService: only a custom service's functions change here; a
+// component service's come from its manifest.
+func customService(_ context.Context, _ *services.Store, l *link) error {
+	if l.Service.Component == "" {
+		return nil
+	}
+	return crud.NotPermitted("The functions of a component service come from its manifest and cannot change",
+		crud.Fields{"component": l.Service.Component})
+}
+
+// notDeprecated: a deprecated function is not added to a service.
+func notDeprecated(_ context.Context, _ *services.Store, l *link) error {
+	if !l.Function.Deprecated {
+		return nil
+	}
+	return crud.NotPermitted("A deprecated function cannot be added to a service",
+		crud.Fields{"name": "is deprecated"})
+}

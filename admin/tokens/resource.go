@@ -1,0 +1,67 @@
+package tokens
+
+import (
+	_ "embed"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"wsgate/admin/crud"
+)
+
+//go:embed api.yml
+var spec []byte
+
+// Spec returns the plugin's OpenAPI fragment.
+func (p *Plugin) Spec() []byte { return spec }
+
+// Routes registers the ListResource (GET, POST /tokens) and the
+// ItemResource (GET, DELETE /tokens/{id}): a token is not edited.
+func (p *Plugin) Routes(r gin.IRouter) {
+	res := &crud.Resource[token]{Noun: noun, Service: p.service(), Render: p.env.Render,
+		ID: func(t *token) string { return strconv.FormatInt(t.ID, 10) }, View: view, Bind: bind}
+	r.GET("/tokens", res.List)
+	r.POST("/tokens", res.Create)
+	r.GET("/tokens/:id", res.Get)
+	r.DELETE("/tokens/:id", res.Delete)
+}
+
+// body is a token on the wire; Token, its value, only in the answer of its
+// creation.
+type body struct {
+	ID            int64  `json:"id"`
+	UserID        int64  `json:"user_id"`
+	ServiceID     int64  `json:"service_id"`
+	Name          string `json:"name"`
+	IPRestriction string `json:"iprestriction"`
+	ValidUntil    int64  `json:"validuntil"`
+	TimeCreated   int64  `json:"timecreated"`
+	LastAccess    int64  `json:"lastaccess"`
+	Token         string `json:"token,omitempty"`
+}
+
+func view(t *token) any {
+	return body{ID: t.ID, UserID: t.UserID, ServiceID: t.ServiceID, Name: t.Name, IPRestriction: t.IPRestriction,
+		ValidUntil: t.ValidUntil, TimeCreated: t.TimeCreated, LastAccess: t.LastAccess, Token: t.Value}
+}
+
+// input holds the fields a new token takes; name "" draws Moodle's
+// default "Webservice-<5 random characters>".
+type input struct {
+	UserID        int64  `json:"user_id"`
+	ServiceID     int64  `json:"service_id"`
+	Name          string `json:"name"`
+	IPRestriction string `json:"iprestriction"`
+	ValidUntil    int64  `json:"validuntil"`
+}
+
+func bind(t *token, decode func(any) error) error {
+	var in input
+	if err := decode(&in); err != nil {
+		return err
+	}
+	t.UserID, t.ServiceID, t.Name = in.UserID, in.ServiceID, strings.TrimSpace(in.Name)
+	t.IPRestriction, t.ValidUntil = strings.TrimSpace(in.IPRestriction), in.ValidUntil
+	return nil
+}

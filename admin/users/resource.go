@@ -1,0 +1,75 @@
+package users
+
+import (
+	_ "embed"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"wsgate/admin/crud"
+	"wsgate/services"
+)
+
+//go:embed api.yml
+var spec []byte
+
+// Spec returns the plugin's OpenAPI fragment.
+func (p *Plugin) Spec() []byte { return spec }
+
+// Routes registers the ListResource (GET, POST /users) and the ItemResource
+// (GET, PUT, DELETE /users/{id}).
+func (p *Plugin) Routes(r gin.IRouter) {
+	res := &crud.Resource[user]{Noun: noun, Service: p.service(), Render: p.env.Render,
+		ID: func(u *user) string { return strconv.FormatInt(u.ID, 10) }, View: view, Bind: bind}
+	r.GET("/users", res.List)
+	r.POST("/users", res.Create)
+	r.GET("/users/:id", res.Get)
+	r.PUT("/users/:id", res.Edit)
+	r.DELETE("/users/:id", res.Delete)
+}
+
+// body is a user on the wire: never a password.
+type body struct {
+	ID           int64  `json:"id"`
+	Username     string `json:"username"`
+	FirstName    string `json:"firstname"`
+	LastName     string `json:"lastname"`
+	Email        string `json:"email"`
+	Auth         string `json:"auth"`
+	Suspended    bool   `json:"suspended"`
+	TimeCreated  int64  `json:"timecreated"`
+	TimeModified int64  `json:"timemodified"`
+}
+
+func view(u *user) any {
+	return body{ID: u.ID, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName, Email: u.Email,
+		Auth: u.Auth, Suspended: u.Suspended, TimeCreated: u.TimeCreated, TimeModified: u.TimeModified}
+}
+
+// input holds the fields a request may set; password "" removes password login.
+type input struct {
+	Username  string  `json:"username"`
+	FirstName string  `json:"firstname"`
+	LastName  string  `json:"lastname"`
+	Email     string  `json:"email"`
+	Auth      string  `json:"auth"`
+	Suspended bool    `json:"suspended"`
+	Password  *string `json:"password"`
+}
+
+func bind(u *user, decode func(any) error) error {
+	in := input{Username: u.Username, FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, Auth: u.Auth,
+		Suspended: u.Suspended}
+	if in.Auth == "" {
+		in.Auth = services.AuthManual
+	}
+	if err := decode(&in); err != nil {
+		return err
+	}
+	u.Username = strings.ToLower(strings.TrimSpace(in.Username))
+	u.FirstName, u.LastName = strings.TrimSpace(in.FirstName), strings.TrimSpace(in.LastName)
+	u.Email, u.Auth, u.Suspended = strings.TrimSpace(in.Email), in.Auth, in.Suspended
+	u.Password = in.Password
+	return nil
+}
