@@ -3,7 +3,6 @@ package admin_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -28,6 +27,7 @@ import (
 	"wsgate/discovery"
 	"wsgate/functions"
 	"wsgate/internal/db"
+	"wsgate/internal/db/dbtest"
 	"wsgate/protocols"
 	"wsgate/services"
 )
@@ -122,7 +122,7 @@ func newEnvWith(t *testing.T, d *db.DB, enabled map[string]bool) *env {
 	t.Helper()
 	e := &env{t: t, ctx: context.Background(), d: d}
 	e.store = services.NewStore(d, services.WithBcryptCost(4), services.WithClock(func() time.Time { return start }),
-		services.WithQuerier(func(q db.Querier) db.Querier { return counting{q, &e.queries} }))
+		services.WithQuerier(dbtest.Counter(&e.queries)))
 	reg := functions.NewRegistry()
 	reg.Register("local_test", "echo", func(_ context.Context, p map[string]any) (any, error) {
 		return map[string]any{"n": p["n"]}, nil
@@ -157,27 +157,6 @@ func newEnvWith(t *testing.T, d *db.DB, enabled map[string]bool) *env {
 	e.router = e.openAPIRouter()
 	e.events() // the fixtures wrote none; start counting here
 	return e
-}
-
-// counting counts the statements that reach the database.
-type counting struct {
-	db.Querier
-	n *atomic.Int64
-}
-
-func (c counting) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	c.n.Add(1)
-	return c.Querier.ExecContext(ctx, q, args...)
-}
-
-func (c counting) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	c.n.Add(1)
-	return c.Querier.QueryContext(ctx, q, args...)
-}
-
-func (c counting) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	c.n.Add(1)
-	return c.Querier.QueryRowContext(ctx, q, args...)
 }
 
 func (e *env) must(err error) {

@@ -2,7 +2,6 @@ package protocols_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -22,27 +21,6 @@ import (
 	"wsgate/protocols"
 	"wsgate/services"
 )
-
-// countingQuerier counts every statement the services store runs.
-type countingQuerier struct {
-	db.Querier
-	n *atomic.Int64
-}
-
-func (c countingQuerier) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	c.n.Add(1)
-	return c.Querier.ExecContext(ctx, q, args...)
-}
-
-func (c countingQuerier) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	c.n.Add(1)
-	return c.Querier.QueryContext(ctx, q, args...)
-}
-
-func (c countingQuerier) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	c.n.Add(1)
-	return c.Querier.QueryRowContext(ctx, q, args...)
-}
 
 const manifest = `
 functions:
@@ -83,7 +61,7 @@ func newFixture(t *testing.T, d *db.DB, upstreamURL string) *fixture {
 	ctx := context.Background()
 	queries := &atomic.Int64{}
 	store := services.NewStore(d, services.WithBcryptCost(4),
-		services.WithQuerier(func(q db.Querier) db.Querier { return countingQuerier{q, queries} }))
+		services.WithQuerier(dbtest.Counter(queries)))
 	reg := functions.NewRegistry()
 	reg.Register("local_test", "echo", func(ctx context.Context, p map[string]any) (any, error) {
 		return map[string]any{"n": p["n"], "words": p["words"], "dropped": "not declared"}, nil

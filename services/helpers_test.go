@@ -2,7 +2,6 @@ package services_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"sync/atomic"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"wsgate"
 	"wsgate/internal/db"
+	"wsgate/internal/db/dbtest"
 	"wsgate/services"
 )
 
@@ -31,27 +31,6 @@ func (c *clock) Now() time.Time              { return time.Unix(0, c.ns.Load()) 
 func (c *clock) Add(d time.Duration)         { c.ns.Add(int64(d)) }
 func (c *clock) Unix() int64                 { return c.Now().Unix() }
 func (c *clock) After(d time.Duration) int64 { return c.Now().Add(d).Unix() }
-
-// countingQuerier counts every statement that reaches the database.
-type countingQuerier struct {
-	q db.Querier
-	n *atomic.Int64
-}
-
-func (c countingQuerier) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	c.n.Add(1)
-	return c.q.ExecContext(ctx, query, args...)
-}
-
-func (c countingQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	c.n.Add(1)
-	return c.q.QueryContext(ctx, query, args...)
-}
-
-func (c countingQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	c.n.Add(1)
-	return c.q.QueryRowContext(ctx, query, args...)
-}
 
 // fakeFunctions is the FunctionInfo of the tests: name -> declared capabilities.
 type fakeFunctions map[string][]string
@@ -87,7 +66,7 @@ func newEnv(t testing.TB, d *db.DB, opts services.AuthorizerOptions) *env {
 	e.s = services.NewStore(d,
 		services.WithClock(e.clock.Now),
 		services.WithBcryptCost(bcrypt.MinCost),
-		services.WithQuerier(func(q db.Querier) db.Querier { return countingQuerier{q, e.queries} }))
+		services.WithQuerier(dbtest.Counter(e.queries)))
 	if opts.Now == nil {
 		opts.Now = e.clock.Now
 	}

@@ -9,12 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"wsgate"
+	"wsgate/protocols"
 	"wsgate/services"
 )
 
@@ -91,7 +91,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.answer(w, "", fail("invalidparameter", "Invalid parameter value detected"))
 		return
 	}
-	ip := remoteIP(r)
+	ip := protocols.RemoteIP(r)
 	token, err := h.token(r.Context(), r.Form.Get("username"), r.Form.Get("password"), r.Form.Get("service"), ip)
 	if err != nil {
 		h.log.Warn("token request refused", "username", r.Form.Get("username"), "service", r.Form.Get("service"),
@@ -264,12 +264,4 @@ func (h *Handler) create(ctx context.Context, userID, serviceID int64, now time.
 		spec.ValidUntil++ // two logins in the same second: the next second's value
 	}
 	return "", fail("tokengenerationfailed", "Unexpected error trying to create a token")
-}
-
-func remoteIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

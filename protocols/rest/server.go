@@ -4,11 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"runtime/debug"
 	"strconv"
-	"strings"
 	"sync"
 
 	"wsgate"
@@ -76,7 +74,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	call, f, err := s.parse(w, r)
 	if err != nil {
 		s.logger().LogAttrs(r.Context(), slog.LevelDebug, "rest: request refused",
-			slog.String("errorcode", wsgate.CodeOf(err)), slog.String("remote", remoteIP(r)),
+			slog.String("errorcode", wsgate.CodeOf(err)), slog.String("remote", protocols.RemoteIP(r)),
 			slog.String("debuginfo", wsgate.AsError(err).DebugInfo))
 		writeError(w, f, err, s.Debug)
 		return
@@ -141,14 +139,14 @@ func (s *Server) parse(w http.ResponseWriter, r *http.Request) (*protocols.Call,
 	for _, k := range reservedNames {
 		delete(params, k)
 	}
-	call := &protocols.Call{Protocol: "rest", Params: params, RemoteIP: remoteIP(r)}
+	call := &protocols.Call{Protocol: "rest", Params: params, RemoteIP: protocols.RemoteIP(r)}
 	if hasToken {
 		if call.Token, err = reservedString("wstoken", token); err != nil {
 			return nil, f, err
 		}
 	}
 	if call.Token == "" {
-		call.Token = bearerToken(r)
+		call.Token = protocols.BearerToken(r)
 	}
 	if hasFunction {
 		if call.Function, err = reservedString("wsfunction", function); err != nil {
@@ -189,24 +187,6 @@ func reservedString(name string, v any) (string, error) {
 	return "", wsgate.ErrInvalidParameter.WithDebugf("%s must be a string", name)
 }
 
-// bearerToken returns the token of an "Authorization: Bearer <token>" header.
-func bearerToken(r *http.Request) string {
-	h := r.Header.Get("Authorization")
-	scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return ""
-	}
-	return strings.TrimSpace(token)
-}
-
-// remoteIP returns the host part of r.RemoteAddr.
-func remoteIP(r *http.Request) string {
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return r.RemoteAddr
-}
-
 // returnsOf returns the description the result is encoded with; nil for a
 // void function.
 func returnsOf(res *protocols.Result) *functions.Description {
@@ -228,7 +208,7 @@ func (s *Server) logger() *slog.Logger {
 func (s *Server) logInternal(r *http.Request, function string, err error) {
 	s.logger().LogAttrs(r.Context(), slog.LevelError, "rest: internal error",
 		slog.String("function", function), slog.String("protocol", "rest"),
-		slog.String("remote", remoteIP(r)), slog.String("error", err.Error()))
+		slog.String("remote", protocols.RemoteIP(r)), slog.String("error", err.Error()))
 }
 
 // writeError answers err in format f; debuginfo only when debug is set.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -60,9 +59,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 
 	query := r.URL.Query()
-	call := &protocols.Call{Protocol: "soap", Token: query.Get("wstoken"), RemoteIP: remoteIP(r)}
+	call := &protocols.Call{Protocol: "soap", Token: query.Get("wstoken"), RemoteIP: protocols.RemoteIP(r)}
 	if call.Token == "" {
-		call.Token = bearerToken(r)
+		call.Token = protocols.BearerToken(r)
 	}
 	base := s.baseURL(r)
 	if wsdlRequested(query.Get("wsdl")) {
@@ -191,23 +190,6 @@ func (s *Server) baseURL(r *http.Request) string {
 	return scheme + "://" + r.Host + path
 }
 
-// bearerToken returns the token of an "Authorization: Bearer <token>" header.
-func bearerToken(r *http.Request) string {
-	scheme, token, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return ""
-	}
-	return strings.TrimSpace(token)
-}
-
-// remoteIP returns the host part of r.RemoteAddr.
-func remoteIP(r *http.Request) string {
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return r.RemoteAddr
-}
-
 // writeFault logs internal errors once and answers err as a SOAP Fault.
 func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, function string, err error) {
 	faultcode, status := "", http.StatusInternalServerError
@@ -227,11 +209,11 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, function str
 		// Never the token or the parameters: only what names the failure.
 		log.LogAttrs(r.Context(), slog.LevelError, "soap: internal error",
 			slog.String("function", function), slog.String("errorcode", e.Code),
-			slog.String("remote_ip", remoteIP(r)), slog.String("error", e.Error()))
+			slog.String("remote_ip", protocols.RemoteIP(r)), slog.String("error", e.Error()))
 	} else if log.Enabled(r.Context(), slog.LevelDebug) {
 		log.LogAttrs(r.Context(), slog.LevelDebug, "soap: call refused",
 			slog.String("function", function), slog.String("errorcode", e.Code),
-			slog.String("remote_ip", remoteIP(r)))
+			slog.String("remote_ip", protocols.RemoteIP(r)))
 	}
 	writeXML(w, status, AppendFault(nil, faultcode, e, s.Debug))
 }

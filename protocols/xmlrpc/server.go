@@ -4,11 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"runtime/debug"
 	"strconv"
-	"strings"
 
 	"wsgate"
 	"wsgate/functions"
@@ -110,7 +108,7 @@ func (s *Server) parse(w http.ResponseWriter, r *http.Request) (*protocols.Call,
 		return nil, err
 	}
 	return &protocols.Call{Protocol: Protocol, Token: token(r), Function: mc.Method,
-		Args: mc.Params, RemoteIP: remoteIP(r)}, nil
+		Args: mc.Params, RemoteIP: protocols.RemoteIP(r)}, nil
 }
 
 // listMethods answers system.listMethods with the names the token may call.
@@ -139,19 +137,7 @@ func token(r *http.Request) string {
 	if v := r.URL.Query()["wstoken"]; len(v) > 0 && v[len(v)-1] != "" {
 		return v[len(v)-1]
 	}
-	scheme, tok, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return ""
-	}
-	return strings.TrimSpace(tok)
-}
-
-// remoteIP returns the host part of r.RemoteAddr.
-func remoteIP(r *http.Request) string {
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return r.RemoteAddr
+	return protocols.BearerToken(r)
 }
 
 // writeFault logs internal errors once and answers err as a fault.
@@ -165,11 +151,11 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, status int, 
 		// Never the token or the parameters: only what names the failure.
 		log.LogAttrs(r.Context(), slog.LevelError, "xmlrpc: internal error",
 			slog.String("function", function), slog.String("errorcode", e.Code),
-			slog.String("remote_ip", remoteIP(r)), slog.String("error", e.Error()))
+			slog.String("remote_ip", protocols.RemoteIP(r)), slog.String("error", e.Error()))
 	} else if log.Enabled(r.Context(), slog.LevelDebug) {
 		log.LogAttrs(r.Context(), slog.LevelDebug, "xmlrpc: call refused",
 			slog.String("function", function), slog.String("errorcode", e.Code),
-			slog.String("debuginfo", e.DebugInfo), slog.String("remote_ip", remoteIP(r)))
+			slog.String("debuginfo", e.DebugInfo), slog.String("remote_ip", protocols.RemoteIP(r)))
 	}
 	writeBody(w, status, EncodeFault(e, s.Debug))
 }
