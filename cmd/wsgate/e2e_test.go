@@ -16,6 +16,7 @@ import (
 
 	"wsgate/internal/db"
 	"wsgate/internal/db/dbtest"
+	"wsgate/services"
 )
 
 // cliEnv runs the binary's commands against one store.
@@ -164,5 +165,31 @@ func TestUpgradeRefusesBadManifestAndChangesNothing(t *testing.T) {
 	var n int
 	if err := d.QueryRow(`SELECT (SELECT COUNT(*) FROM external_functions) + (SELECT COUNT(*) FROM external_services)`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("a refused upgrade left %d rows (%v)", n, err)
+	}
+}
+
+func TestRESTFunctionInPath(t *testing.T) {
+	app := startApp(t, dbtest.URL(t, db.SQLite))
+	ctx := context.Background()
+	admin, _ := app.store.RoleByShortname(ctx, "admin")
+	u, _ := app.store.CreateUser(ctx, services.User{Username: "p", Auth: services.AuthManual}, "")
+	_ = app.store.AssignRole(ctx, u.ID, admin.ID)
+	svc, _ := app.store.ServiceByShortname(ctx, "wsgate_admin")
+	token, _, err := app.store.CreateToken(ctx, services.TokenSpec{UserID: u.ID, ServiceID: svc.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", app.URL()+"/webservice/rest/server.php/core_user_get_users_by_field?moodlewsrestformat=json&wsfunction=ignored",
+		strings.NewReader(`{"field":"username","values":["p"]}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(body), `"username":"p"`) {
+		t.Errorf("function named by the path: %s", body)
 	}
 }

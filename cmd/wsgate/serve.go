@@ -144,6 +144,13 @@ func (a *App) routes() (*gin.Engine, error) {
 	restServer := gin.WrapH(&rest.Server{Dispatcher: a.pipeline, Debug: a.Config.Debug, Log: a.Log,
 		MaxBodyBytes: a.Config.Protocols.MaxBodyBytes})
 	e.Any("/webservice/rest/server.php", restServer)
+	// The OpenAPI documents give each function a path of its own: the path names the function.
+	e.Any("/webservice/rest/server.php/:function", func(c *gin.Context) {
+		q := c.Request.URL.Query()
+		q.Set("wsfunction", c.Param("function"))
+		c.Request.URL.RawQuery = q.Encode()
+		restServer(c)
+	})
 	e.Any("/login/token.php", gin.WrapH(a.login))
 	e.Any(soap.Path, gin.WrapH(&soap.Server{Dispatcher: a.pipeline, Lister: a.pipeline, Debug: a.Config.Debug,
 		Log: a.Log, MaxBodyBytes: a.Config.Protocols.MaxBodyBytes, Functions: a.function,
