@@ -6,7 +6,7 @@ LDFLAGS  := -s -w -X wsgate.Version=$(VERSION)
 PKGS     := ./...
 STATICCHECK := staticcheck
 
-.PHONY: all build run test bench fuzz lint clean
+.PHONY: all build run test bench fuzz lint clean deb
 
 all: build
 
@@ -35,6 +35,9 @@ lint: ## gofmt, go vet, staticcheck
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 	$(GO) tool $(STATICCHECK) $(PKGS)
+
+deb: build ## build dist/wsgate_<version>_<arch>.deb (nfpm as a library; contents in packaging/nfpm.yaml)
+	$(GO) run ./packaging/build -version $(VERSION) -arch $(shell $(GO) env GOARCH) -binary $(BIN) -out dist
 
 clean:
 	rm -rf bin dist var

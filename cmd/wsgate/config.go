@@ -23,17 +23,19 @@ const DefaultConfigFile = "/etc/wsgate/config.yml"
 // Config is the gateway's whole configuration, read once in cmd and passed down
 // as typed values.
 type Config struct {
-	Listen        string           `mapstructure:"listen"`
-	ShutdownGrace time.Duration    `mapstructure:"shutdown_grace"`
-	Debug         bool             `mapstructure:"debug"`
-	Database      DatabaseConfig   `mapstructure:"database"`
-	Log           LogConfig        `mapstructure:"log"`
-	Components    ComponentsConfig `mapstructure:"components"`
-	Calls         CallsConfig      `mapstructure:"calls"`
-	Login         LoginConfig      `mapstructure:"login"`
-	Site          SiteConfig       `mapstructure:"site"`
-	Protocols     ProtocolsConfig  `mapstructure:"protocols"`
-	Bus           BusConfig        `mapstructure:"bus"`
+	Listen           string                 `mapstructure:"listen"`
+	ShutdownGrace    time.Duration          `mapstructure:"shutdown_grace"`
+	Debug            bool                   `mapstructure:"debug"`
+	Database         DatabaseConfig         `mapstructure:"database"`
+	Log              LogConfig              `mapstructure:"log"`
+	Components       ComponentsConfig       `mapstructure:"components"`
+	Calls            CallsConfig            `mapstructure:"calls"`
+	Login            LoginConfig            `mapstructure:"login"`
+	Site             SiteConfig             `mapstructure:"site"`
+	Protocols        ProtocolsConfig        `mapstructure:"protocols"`
+	Bus              BusConfig              `mapstructure:"bus"`
+	Consul           ConsulConfig           `mapstructure:"consul"`
+	ServiceDiscovery ServiceDiscoveryConfig `mapstructure:"service_discovery"`
 	// EnabledPlugins switches the admin API's plugins on and off by name.
 	EnabledPlugins map[string]bool `mapstructure:"enabled_plugins"`
 }
@@ -129,6 +131,12 @@ var defaults = map[string]any{
 	"bus.url":                             "",
 	"bus.exchange":                        "wsgate-headers",
 	"bus.origin_uuid":                     "",
+	"consul.scheme":                       "http", "consul.host": "127.0.0.1", "consul.port": 8500, "consul.token": "",
+	"service_discovery.enabled": false, "service_discovery.service_name": "wsgate", "service_discovery.service_id": "",
+	"service_discovery.advertise_address": "auto", "service_discovery.advertise_address_interface": "eth0",
+	"service_discovery.advertise_port": 0, "service_discovery.ttl_interval": "30s",
+	"service_discovery.refresh_interval": "25s", "service_discovery.retry_interval": "2s",
+	"service_discovery.deregister_critical_after": "0s", "service_discovery.extra_tags": []string{},
 }
 
 // ConfigError is a configuration fault; the binary exits with status 2 on it.
@@ -276,6 +284,13 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownGrace < 0 {
 		return configErrorf("shutdown_grace: must not be negative")
+	}
+	cc := c.consulConfig(0)
+	if cc.AdvertisePort == 0 { // listen on port 0: the port is known once listening
+		cc.AdvertisePort = 1
+	}
+	if err := cc.Validate(); err != nil {
+		return configErrorf("%v", err)
 	}
 	return nil
 }

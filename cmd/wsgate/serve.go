@@ -18,6 +18,7 @@ import (
 	"wsgate/admin/render"
 	"wsgate/functions"
 	"wsgate/internal/bus"
+	"wsgate/internal/consul"
 	"wsgate/internal/db"
 	"wsgate/internal/health"
 	"wsgate/internal/httplog"
@@ -218,6 +219,16 @@ func (a *App) Serve(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
 	a.Log.Info("serving", "url", a.URL(), "store", a.DB.Dialect, "version", wsgate.Version)
+	cctx, stopConsul := context.WithCancel(ctx)
+	consulDone := make(chan struct{})
+	go func() {
+		defer close(consulDone)
+		cc := a.Config.consulConfig(a.listener.Addr().(*net.TCPAddr).Port)
+		if err := consul.Run(cctx, cc, consul.HTTPStatus(nil, a.URL()+"/status"), a.Log); err != nil {
+			a.Log.Error("consul registration", "error", err)
+		}
+	}()
+	defer func() { stopConsul(); <-consulDone }()
 	select {
 	case err := <-errc:
 		return err
