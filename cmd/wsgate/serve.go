@@ -27,6 +27,7 @@ import (
 	"wsgate/protocols/rest"
 	"wsgate/protocols/soap"
 	"wsgate/protocols/xmlrpc"
+	"wsgate/web"
 )
 
 func newServeCmd(c *cli) *cobra.Command {
@@ -160,6 +161,15 @@ func (a *App) routes() (*gin.Engine, error) {
 		AfterCommit: a.relay.Notify, Log: a.Log}, a.Config.EnabledPlugins)
 	if err != nil {
 		return nil, fmt.Errorf("admin API: %w", err)
+	}
+	err = web.Mount(e, web.Deps{
+		Admin:    admin.Deps{Store: a.store, Catalog: a.catalog, Auth: a.auth, AfterCommit: a.relay.Notify, Log: a.Log},
+		SiteName: a.Config.Site.Name,
+		SiteURL:  func() string { return a.siteURL }, // read per request: the port is known once listening
+		Log:      a.Log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("admin pages: %w", err)
 	}
 	adminErrors := &render.Renderer{Log: a.Log}
 	e.NoRoute(func(c *gin.Context) {

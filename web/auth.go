@@ -1,0 +1,308 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"wsgate"
+	"wsgate/admin"
+	"wsgate/services"
+)
+
+// maxForm bounds the body of a form.
+const maxForm = 1 << 20
+
+// reqCtx is what an admin page knows about its request: the session and
+// the administrator, as a caller for the admin services.
+type reqCtx struct {
+	sess   session
+	user   services.User
+	caller *wsgate.Caller
+}
+
+// pageFunc is an admin page's handler.
+type pageFunc func(w http.ResponseWriter, r *http.Request, c *reqCtx)
+
+// errNotAdmin refuses a login or a session whose user may not administer.
+var errNotAdmin = &wsgate.Error{Kind: wsgate.Forbidden, Code: "nopermissions",
+	Message: "This account may not administer the gateway (it needs the capability " + admin.AdminCapability + ")"}
+
+// admin wraps a page: it needs a session of a user who may still
+// administer (checked at every request, so a suspended user or a removed
+// role ends the session), and a POST needs the session's CSRF token.
+func (s *site) admin(h pageFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		sess, ok := s.sessionOf(r)
+		if !ok || sess.userID == 0 {
+			if r.Method != http.MethodGet && r.Method != http.MethodHead {
+				s.refuse(w, r, http.StatusForbidden, "Your session has ended",
+					"Log in again, then repeat what you were doing.")
+				return
+			}
+			next := r.URL.Path
+			if r.URL.RawQuery != "" {
+				next += "?" + r.URL.RawQuery
+			}
+			http.Redirect(w, r, "/admin/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+			return
+		}
+		user, caller, err := s.adminUser(r.Context(), sess.userID, remoteIP(r))
+		if err != nil {
+			if wsgate.KindOf(err) == wsgate.Forbidden {
+				s.sessions.destroy(sess.id)
+				s.clearCookie(w, r)
+				s.refuse(w, r, http.StatusForbidden, "Access ended", err.Error())
+				return
+			}
+			s.internalError(w, r, err)
+			return
+		}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+			if err := r.ParseForm(); err != nil {
+				s.refuse(w, r, http.StatusBadRequest, "The form could not be read", "Go back and try again.")
+				return
+			}
+			if !validCSRF(r, sess) {
+				s.csrfRefused(w, r)
+				return
+			}
+		}
+		h(w, r, &reqCtx{sess: sess, user: user, caller: caller})
+	}
+}
+
+// csrfRefused answers a form without the session's CSRF token.
+func (s *site) csrfRefused(w http.ResponseWriter, r *http.Request) {
+	s.refuse(w, r, http.StatusForbidden, "Form refused",
+		"This form did not carry a valid security token: it is older than your session or came from "+
+			"another site. Nothing was changed. Go back, reload the page and try again.")
+}
+
+// adminUser loads user id and checks that it may administer: not deleted,
+// suspended or nologin, and holding wsgate/site:config (site
+// administrators hold every capability). Else it returns errNotAdmin.
+func (s *site) adminUser(ctx context.Context, id int64, ip string) (services.User, *wsgate.Caller, error) {
+	u, err := s.store.UserByID(ctx, id)
+	if wsgate.KindOf(err) == wsgate.NotFound {
+		return u, nil, errNotAdmin
+	}
+	if err != nil {
+		return u, nil, err
+	}
+	if u.Deleted || u.Suspended || u.Auth == services.AuthNoLogin {
+		return u, nil, errNotAdmin
+	}
+	isAdmin, err := s.store.IsSiteAdmin(ctx, id)
+	if err != nil {
+		return u, nil, err
+	}
+	caps, err := s.store.UserCapabilities(ctx, id)
+	if err != nil {
+		return u, nil, err
+	}
+	c := &wsgate.Caller{UserID: u.ID, Username: u.Username, Protocol: "web", RemoteIP: ip, Capabilities: caps,
+		IsSiteAdmin: isAdmin}
+	if !c.Can(admin.AdminCapability) {
+		return u, nil, errNotAdmin
+	}
+	return u, c, nil
+}
+
+// loginBody is the login page's data.
+type loginBody struct {
+	Username string
+	Next     string
+	Error    string
+	Notice   string
+}
+
+// loginForm shows the login form, in an anonymous session that carries its
+// CSRF token; a logged-in administrator goes on to the overview.
+func (s *site) loginForm(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.URL.Query().Get("next"))
+	sess, ok := s.sessionOf(r)
+	if ok && sess.userID != 0 {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	if !ok {
+		sess = s.sessions.create(0)
+		s.setCookie(w, r, sess.id)
+	}
+	body := loginBody{Next: next}
+	if r.URL.Query().Get("loggedout") != "" {
+		body.Notice = "You are logged out."
+	}
+	s.renderLogin(w, r, http.StatusOK, sess, body)
+}
+
+// login checks the username and password, and that the user may
+// administer; then it starts a new session (a new id, so one fixed
+// before login is worthless) and goes on to next.
+func (s *site) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	if err := r.ParseForm(); err != nil {
+		s.refuse(w, r, http.StatusBadRequest, "The form could not be read", "Go back and try again.")
+		return
+	}
+	sess, ok := s.sessionOf(r)
+	if !ok || !validCSRF(r, sess) {
+		s.refuse(w, r, http.StatusForbidden, "Form refused",
+			"The login form has expired or did not come from this site. Open the login page again.")
+		return
+	}
+	body := loginBody{Username: strings.TrimSpace(r.PostFormValue("username")),
+		Next: safeNext(r.PostFormValue("next"))}
+	ip := remoteIP(r)
+	if wait := s.logins.blocked(body.Username, ip); wait > 0 {
+		body.Error = "Too many failed logins. Try again in " + minutes(wait) + "."
+		s.renderLogin(w, r, http.StatusTooManyRequests, sess, body)
+		return
+	}
+	u, err := s.store.CheckPassword(r.Context(), body.Username, r.PostFormValue("password"))
+	if errors.Is(err, services.ErrInvalidLogin) {
+		s.logins.fail(body.Username, ip)
+		body.Error = "Invalid login, please try again."
+		s.renderLogin(w, r, http.StatusUnauthorized, sess, body)
+		return
+	}
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	if _, _, err := s.adminUser(r.Context(), u.ID, ip); err != nil {
+		if wsgate.KindOf(err) != wsgate.Forbidden {
+			s.internalError(w, r, err)
+			return
+		}
+		body.Error = err.Error() + "."
+		s.renderLogin(w, r, http.StatusForbidden, sess, body)
+		return
+	}
+	s.logins.reset(body.Username)
+	s.sessions.destroy(sess.id)
+	ns := s.sessions.create(u.ID)
+	s.setCookie(w, r, ns.id)
+	s.log.InfoContext(r.Context(), "admin pages login", "username", u.Username, "remote", ip)
+	http.Redirect(w, r, body.Next, http.StatusSeeOther)
+}
+
+// logout ends the session.
+func (s *site) logout(w http.ResponseWriter, r *http.Request, c *reqCtx) {
+	s.sessions.destroy(c.sess.id)
+	s.clearCookie(w, r)
+	http.Redirect(w, r, "/admin/login?loggedout=1", http.StatusSeeOther)
+}
+
+// safeNext returns next when it is a page of this site under /admin/ (not
+// the login page), else the overview.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, AdminPrefix) || strings.HasPrefix(next, "/admin/login") ||
+		strings.ContainsAny(next, "\\\r\n") || strings.Contains(next, "//") {
+		return AdminPrefix
+	}
+	return next
+}
+
+// remoteIP is the address of the client, without the port.
+func remoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func minutes(d time.Duration) string {
+	m := int((d + time.Minute - 1) / time.Minute)
+	if m <= 1 {
+		return "a minute"
+	}
+	return itoa(int64(m)) + " minutes"
+}
+
+// Failed logins allowed in loginWindow, per username and per address,
+// before logins are refused until the oldest failure leaves the window.
+const (
+	maxUserFailures = 5
+	maxAddrFailures = 20
+	loginWindow     = 15 * time.Minute
+	maxThrottleKeys = 100000
+)
+
+// throttle counts failed logins per username and per address.
+type throttle struct {
+	mu    sync.Mutex
+	fails map[string][]time.Time
+	now   func() time.Time
+}
+
+func newThrottle(now func() time.Time) *throttle {
+	return &throttle{fails: map[string][]time.Time{}, now: now}
+}
+
+func userKey(username string) string { return "u:" + strings.ToLower(username) }
+func addrKey(ip string) string       { return "a:" + ip }
+
+// recent drops the failures of key older than the window and returns the rest.
+func (t *throttle) recent(key string, now time.Time) []time.Time {
+	list := t.fails[key]
+	i := 0
+	for i < len(list) && now.Sub(list[i]) >= loginWindow {
+		i++
+	}
+	list = list[i:]
+	if len(list) == 0 {
+		delete(t.fails, key)
+	} else {
+		t.fails[key] = list
+	}
+	return list
+}
+
+// blocked returns how long logins of username from ip stay refused (0: not).
+func (t *throttle) blocked(username, ip string) time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.now()
+	var wait time.Duration
+	for _, k := range []struct {
+		key string
+		max int
+	}{{userKey(username), maxUserFailures}, {addrKey(ip), maxAddrFailures}} {
+		list := t.recent(k.key, now)
+		if len(list) >= k.max {
+			wait = max(wait, loginWindow-now.Sub(list[len(list)-k.max]))
+		}
+	}
+	return wait
+}
+
+// fail records a failed login of username from ip.
+func (t *throttle) fail(username, ip string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.now()
+	if len(t.fails) >= maxThrottleKeys {
+		for k := range t.fails {
+			t.recent(k, now)
+		}
+	}
+	for _, k := range []string{userKey(username), addrKey(ip)} {
+		t.fails[k] = append(t.recent(k, now), now)
+	}
+}
+
+// reset forgets the failures of username after it logged in.
+func (t *throttle) reset(username string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.fails, userKey(username))
+}
