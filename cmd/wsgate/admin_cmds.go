@@ -2,12 +2,17 @@ package main
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
+	"wsgate"
 
 	"github.com/spf13/cobra"
 
+	"wsgate/admin"
 	"wsgate/services"
 )
 
@@ -23,6 +28,26 @@ func (c *cli) withGateway(cmd *cobra.Command, fn func(g *gateway) error) error {
 	}
 	defer g.Close()
 	return fn(g)
+}
+
+// cliCaller is who the command line acts as in the admin services: the
+// operator of the machine, who may do anything.
+var cliCaller = &wsgate.Caller{Username: "cli", Protocol: "cli", RemoteIP: "127.0.0.1", IsSiteAdmin: true}
+
+// admin makes a change through the admin API's services, in process, so the
+// command line validates, records events and drops caches as the API does.
+func (g *gateway) admin(ctx context.Context, method, path string, in, out any) error {
+	err := g.local.Do(ctx, cliCaller, method, path, in, out)
+	var r *admin.Refusal
+	if errors.As(err, &r) && len(r.Fields()) > 0 {
+		var fields []string
+		for k, v := range r.Fields() {
+			fields = append(fields, k+" "+v)
+		}
+		sort.Strings(fields)
+		return fmt.Errorf("%s: %s", r.Body.Message, strings.Join(fields, "; "))
+	}
+	return err
 }
 
 func (c *cli) printf(format string, args ...any) { fmt.Fprintf(c.stdout, format, args...) }
@@ -71,24 +96,33 @@ func newUserCmd(c *cli) *cobra.Command {
 			}
 			return c.withGateway(cmd, func(g *gateway) error {
 				ctx := cmd.Context()
-				return g.store.Transact(ctx, func(tx *services.Store) error {
-					u, err := tx.CreateUser(ctx, services.User{Username: args[0], FirstName: first, LastName: last,
-						Email: email, Auth: services.AuthManual}, password)
+				var u struct {
+					ID       int64  `json:"id"`
+					Username string `json:"username"`
+				}
+				body := map[string]any{"username": args[0], "firstname": first, "lastname": last, "email": email,
+					"auth": services.AuthManual}
+				if passwordStdin {
+					body["password"] = password
+				}
+				roleIDs := make([]int64, 0, len(roles))
+				for _, r := range roles {
+					role, err := g.store.RoleByShortname(ctx, r)
 					if err != nil {
+						return fmt.Errorf("role %q: %w", r, err)
+					}
+					roleIDs = append(roleIDs, role.ID)
+				}
+				if err := g.admin(ctx, "POST", "/users", body, &u); err != nil {
+					return err
+				}
+				for _, id := range roleIDs {
+					if err := g.admin(ctx, "PUT", fmt.Sprintf("/users/%d/roles/%d", u.ID, id), nil, nil); err != nil {
 						return err
 					}
-					for _, r := range roles {
-						role, err := tx.RoleByShortname(ctx, r)
-						if err != nil {
-							return fmt.Errorf("role %q: %w", r, err)
-						}
-						if err := tx.AssignRole(ctx, u.ID, role.ID); err != nil {
-							return err
-						}
-					}
-					c.printf("created user %s (id %d)\n", u.Username, u.ID)
-					return nil
-				})
+				}
+				c.printf("created user %s (id %d)\n", u.Username, u.ID)
+				return nil
 			})
 		},
 	}
@@ -127,12 +161,15 @@ func newTokenCmd(c *cli) *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("service %q: %w", service, err)
 				}
-				token, _, err := g.store.CreateToken(ctx, services.TokenSpec{UserID: u.ID, ServiceID: svc.ID,
-					IPRestriction: ip, ValidUntil: until, Name: name})
+				var created struct {
+					Token string `json:"token"`
+				}
+				err = g.admin(ctx, "POST", "/tokens", map[string]any{"user_id": u.ID, "service_id": svc.ID,
+					"iprestriction": ip, "validuntil": until, "name": name}, &created)
 				if err != nil {
 					return err
 				}
-				c.printf("%s\n", token)
+				c.printf("%s\n", created.Token)
 				return nil
 			})
 		},
@@ -160,7 +197,8 @@ func newServiceCmd(c *cli) *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("service %q: %w", args[0], err)
 				}
-				if err := g.store.SetServiceEnabled(cmd.Context(), svc.ID, enabled); err != nil {
+				if err := g.admin(cmd.Context(), "PUT", fmt.Sprintf("/services/%d", svc.ID),
+					map[string]any{"enabled": enabled}, nil); err != nil {
 					return err
 				}
 				state := map[bool]string{true: "enabled", false: "disabled"}[enabled]
@@ -192,7 +230,8 @@ func newServiceCmd(c *cli) *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("user %q: %w", user, err)
 				}
-				if err := g.store.AuthoriseUser(ctx, svc.ID, u.ID, ip, until); err != nil {
+				if err := g.admin(ctx, "PUT", fmt.Sprintf("/services/%d/users/%d", svc.ID, u.ID),
+					map[string]any{"iprestriction": ip, "validuntil": until}, nil); err != nil {
 					return err
 				}
 				c.printf("user %s may use service %s\n", u.Username, svc.Shortname)

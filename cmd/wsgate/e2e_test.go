@@ -89,6 +89,11 @@ func TestFirstCall(t *testing.T) {
 				t.Errorf("token create without --service: exit %d, want 2", code)
 			}
 
+			// The command line changes through the admin services: its events wait in the outbox.
+			if got := outboxNames(t, dbURL); got != "service_edited,token_created,user_created,user_role_associated" {
+				t.Errorf("events written by the CLI: %s", got)
+			}
+
 			cfg, _, err := LoadConfig("", c.env)
 			if err != nil {
 				t.Fatal(err)
@@ -140,6 +145,28 @@ func TestFirstCall(t *testing.T) {
 			}
 		})
 	}
+}
+
+// outboxNames lists the distinct event names waiting in the outbox, sorted.
+func outboxNames(t *testing.T, dbURL string) string {
+	t.Helper()
+	d, err := db.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	rows, err := d.Query(`SELECT DISTINCT name FROM outbox ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		_ = rows.Scan(&n)
+		names = append(names, n)
+	}
+	return strings.Join(names, ",")
 }
 
 func TestUpgradeRefusesBadManifestAndChangesNothing(t *testing.T) {

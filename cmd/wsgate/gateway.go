@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"wsgate/admin"
 	"wsgate/components"
 	"wsgate/discovery"
 	"wsgate/functions"
@@ -29,7 +30,8 @@ type gateway struct {
 	catalog  *functions.Catalog
 	auth     *services.Authorizer
 	pipeline *protocols.Pipeline
-	siteURL  string // the public base URL, without a trailing slash
+	local    *admin.Local // the admin services, for the command line
+	siteURL  string       // the public base URL, without a trailing slash
 }
 
 // function returns an installed function's definition (for the SOAP decoder).
@@ -71,6 +73,7 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...fu
 	g.pipeline = &protocols.Pipeline{Auth: g.auth, Functions: g.catalog,
 		Validator: &functions.Validator{KnownCapability: g.knownCapability},
 		Upstream:  &protocols.UpstreamClient{HTTP: &http.Client{}}, Timeout: cfg.Calls.Timeout, Log: log}
+	g.local = admin.NewLocal(admin.Deps{Store: g.store, Catalog: g.catalog, Auth: g.auth, Log: log})
 	// Tell the other processes on this store (serve, when this is the CLI) to drop their caches.
 	g.store.OnChange(func(services.Change) { g.bumpGeneration() })
 	if _, err := g.store.EnsureAdminRole(ctx); err != nil {
