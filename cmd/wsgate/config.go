@@ -15,6 +15,7 @@ import (
 	"wsgate/admin"
 
 	"wsgate/internal/db"
+	"wsgate/internal/proxy"
 )
 
 // DefaultConfigFile is read when --config is not given and the file exists.
@@ -23,7 +24,9 @@ const DefaultConfigFile = "/etc/wsgate/config.yml"
 // Config is the gateway's whole configuration, read once in cmd and passed down
 // as typed values.
 type Config struct {
-	Listen           string                 `mapstructure:"listen"`
+	Listen string `mapstructure:"listen"`
+	// TrustedProxies are reverse proxies whose X-Forwarded-For names the client.
+	TrustedProxies   []string               `mapstructure:"trusted_proxies"`
 	ShutdownGrace    time.Duration          `mapstructure:"shutdown_grace"`
 	Debug            bool                   `mapstructure:"debug"`
 	Database         DatabaseConfig         `mapstructure:"database"`
@@ -108,6 +111,7 @@ func pluginDefaults() map[string]any {
 // defaults are the built-in values, the lowest layer of the configuration.
 var defaults = map[string]any{
 	"listen":                              "127.0.0.1:9506",
+	"trusted_proxies":                     []string{},
 	"shutdown_grace":                      "15s",
 	"debug":                               false,
 	"database.url":                        "sqlite:var/wsgate.db",
@@ -241,6 +245,9 @@ func decodeError(err error) error {
 func (c *Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		return configErrorf("listen: %q is not host:port", c.Listen)
+	}
+	if _, err := proxy.ParsePrefixes(c.TrustedProxies); err != nil {
+		return configErrorf("trusted_proxies: %v", err)
 	}
 	if _, _, err := db.ParseURL(c.Database.URL); err != nil {
 		return configErrorf("database.url: %v", err)

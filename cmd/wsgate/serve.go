@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"wsgate/internal/health"
 	"wsgate/internal/httplog"
 	"wsgate/internal/metrics"
+	"wsgate/internal/proxy"
 	"wsgate/protocols/login"
 	"wsgate/protocols/rest"
 	"wsgate/protocols/soap"
@@ -74,6 +76,7 @@ type App struct {
 	login    *login.Handler
 	relay    *bus.Relay
 	metrics  *metrics.Metrics
+	trusted  []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
 	closeBus func()
 	listener net.Listener
 	server   *http.Server
@@ -108,6 +111,7 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 		log.Info("login.secret_file is not set: /login/token.php makes a new token at every login")
 	}
 	a := &App{gateway: g, Config: cfg, Log: log, DB: d}
+	a.trusted, _ = proxy.ParsePrefixes(cfg.TrustedProxies) // validated with the configuration
 	a.login = login.NewHandler(g.store, login.Options{TokenDuration: cfg.Login.TokenDuration,
 		MaxFailures: cfg.Login.MaxFailures, MaxFailuresPerAddr: cfg.Login.MaxFailuresPerAddr,
 		Window: cfg.Login.FailureWindow, Secret: secret}, log)
@@ -212,7 +216,7 @@ func (a *App) URL() string { return "http://" + a.listener.Addr().String() }
 // in-flight requests finish within the configured grace period.
 func (a *App) Serve(ctx context.Context) error {
 	a.server = &http.Server{
-		Handler:           httplog.Middleware(a.Log, a.Engine),
+		Handler:           proxy.Handler(a.trusted, httplog.Middleware(a.Log, a.Engine)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		IdleTimeout:       120 * time.Second,
