@@ -57,7 +57,6 @@ func TestServiceFunctions(t *testing.T) {
 			{"component service, dissociate", "DELETE", "/1.0/services/" + test + "/functions/local_test_echo", "", 409, "not-permitted", []string{"component"}},
 			{"deprecated function", "PUT", path + "local_test_old", "", 409, "not-permitted", []string{"name"}},
 			{"unknown function", "PUT", path + "local_test_nope", "", 404, "not-found", []string{"name"}},
-			{"unknown function, dissociate", "DELETE", path + "local_test_nope", "", 404, "not-found", []string{"name"}},
 			{"unknown service", "PUT", "/1.0/services/999/functions/local_test_echo", "", 404, "not-found", []string{"id"}},
 			{"a body", "PUT", path + "local_test_echo", `{"enabled": true}`, 400, "invalid-data", []string{"enabled"}},
 		}
@@ -67,6 +66,9 @@ func TestServiceFunctions(t *testing.T) {
 				e.wantEvents()
 			})
 		}
+		// Removing a function that is not installed and not linked is a no-op.
+		wantStatus(t, e.do(http.MethodDelete, path+"local_test_nope", ""), http.StatusNoContent)
+		e.wantEvents()
 		// A deprecated function already in a service can still go.
 		var id int64
 		fmt.Sscan(custom, &id)

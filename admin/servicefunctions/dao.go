@@ -22,7 +22,9 @@ func (d dao) Load(ctx context.Context, st *services.Store, serviceID, name strin
 	}
 	e, ok := d.catalog.Get(name)
 	if !ok {
-		return link{}, crud.NotFound("Function", "name", name)
+		// Not installed (any more): a link to it may still be removed; the
+		// association rules refuse to add it.
+		return link{Service: svc, Function: &functions.Function{Name: name}, missing: true}, nil
 	}
 	return link{Service: svc, Function: e.Function}, nil
 }

@@ -22,6 +22,7 @@ var (
 type link struct {
 	Service  services.Service
 	Function *functions.Function
+	missing  bool // the function is not installed (any more)
 }
 
 // Plugin is the service_functions plugin.

@@ -11,7 +11,7 @@ import (
 func validator() crud.ValidationAssociation[link] {
 	return crud.ValidationAssociation[link]{
 		Common:      []crud.AssociationValidator[link]{customService},
-		Association: []crud.AssociationValidator[link]{notDeprecated},
+		Association: []crud.AssociationValidator[link]{installed, notDeprecated},
 	}
 }
 
@@ -23,6 +23,14 @@ func customService(_ context.Context, _ *services.Store, l *link) error {
 	}
 	return crud.NotPermitted("The functions of a component service come from its manifest and cannot change",
 		crud.Fields{"component": l.Service.Component})
+}
+
+// installed: only an installed function is added to a service.
+func installed(_ context.Context, _ *services.Store, l *link) error {
+	if !l.missing {
+		return nil
+	}
+	return crud.NotFound("Function", "name", l.Function.Name)
 }
 
 // notDeprecated: a deprecated function is not added to a service.
