@@ -144,9 +144,10 @@ func (g *gateway) bumpGeneration() {
 	}
 }
 
-// watchChanges drops the caches whenever another process changed the store.
-func (g *gateway) watchChanges(ctx context.Context) {
-	changes.Watch(ctx, g.db, g.cfg.Calls.ChangePollInterval, g.log, g.dropCaches)
+// watchChanges drops the caches whenever another process changed the store,
+// reporting its state in h.
+func (g *gateway) watchChanges(ctx context.Context, h *changes.Health) {
+	changes.WatchHealth(ctx, g.db, g.cfg.Calls.ChangePollInterval, g.log, g.dropCaches, h)
 }
 
 // Close releases the store.

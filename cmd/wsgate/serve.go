@@ -19,6 +19,7 @@ import (
 	"wsgate/admin/render"
 	"wsgate/functions"
 	"wsgate/internal/bus"
+	"wsgate/internal/changes"
 	"wsgate/internal/consul"
 	"wsgate/internal/db"
 	"wsgate/internal/health"
@@ -73,13 +74,15 @@ type App struct {
 	Engine *gin.Engine
 	Status *health.Status
 
-	login    *login.Handler
-	relay    *bus.Relay
-	metrics  *metrics.Metrics
-	trusted  []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
-	closeBus func()
-	listener net.Listener
-	server   *http.Server
+	login *login.Handler
+	relay *bus.Relay
+	// changesHealth is the state of the watch for other processes' changes.
+	changesHealth *changes.Health
+	metrics       *metrics.Metrics
+	trusted       []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
+	closeBus      func()
+	listener      net.Listener
+	server        *http.Server
 }
 
 // NewApp opens the gateway (store, migrations, implementations), upgrades the
@@ -89,17 +92,22 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Components.UpgradeOnStart {
-		diff, err := g.upgrade(ctx, false, nil)
-		if err != nil {
-			g.Close()
-			return nil, fmt.Errorf("upgrade: %w", err)
-		}
-		if !diff.Empty() {
-			var b strings.Builder
-			diff.Print(&b)
-			log.Info("components upgraded", "changes", b.String())
-		}
+	// The upgrade state /status reports: installed at start, or, when serve
+	// does not upgrade, whether the manifests match the tables.
+	upgradeState := error(nil)
+	diff, err := g.upgrade(ctx, !cfg.Components.UpgradeOnStart, nil)
+	switch {
+	case err != nil && cfg.Components.UpgradeOnStart:
+		g.Close()
+		return nil, fmt.Errorf("upgrade: %w", err)
+	case err != nil:
+		upgradeState = fmt.Errorf("the component manifests do not load: %w", err)
+	case !diff.Empty() && cfg.Components.UpgradeOnStart:
+		var b strings.Builder
+		diff.Print(&b)
+		log.Info("components upgraded", "changes", b.String())
+	case !diff.Empty():
+		upgradeState = errors.New("an upgrade is pending: run wsgate upgrade")
 	}
 	d := g.db
 	secret, err := loginSecret(cfg)
@@ -110,7 +118,7 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 	if secret == nil {
 		log.Info("login.secret_file is not set: /login/token.php makes a new token at every login")
 	}
-	a := &App{gateway: g, Config: cfg, Log: log, DB: d}
+	a := &App{gateway: g, Config: cfg, Log: log, DB: d, changesHealth: &changes.Health{}}
 	a.trusted, _ = proxy.ParsePrefixes(cfg.TrustedProxies) // validated with the configuration
 	a.login = login.NewHandler(g.store, login.Options{TokenDuration: cfg.Login.TokenDuration,
 		MaxFailures: cfg.Login.MaxFailures, MaxFailuresPerAddr: cfg.Login.MaxFailuresPerAddr,
@@ -118,6 +126,8 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 	a.Status = &health.Status{Version: wsgate.Version, Store: string(d.Dialect), Log: log,
 		SchemaVersion: func(ctx context.Context) (uint, error) { return schemaVersion(ctx, d) }}
 	a.Status.Add("database", func(ctx context.Context) error { return d.PingContext(ctx) })
+	a.Status.Add("cache_invalidation", a.changesHealth.Check)
+	a.Status.Add("upgrade", func(context.Context) error { return upgradeState })
 	if err := a.openBus(); err != nil {
 		g.Close()
 		return nil, err
@@ -227,7 +237,7 @@ func (a *App) Serve(ctx context.Context) error {
 	actx, stopAuth := context.WithCancel(context.Background())
 	a.auth.Start(actx)
 	watched, relayed := make(chan struct{}), make(chan struct{})
-	go func() { a.watchChanges(actx); close(watched) }()
+	go func() { a.watchChanges(actx, a.changesHealth); close(watched) }()
 	go func() { a.relay.Run(actx); close(relayed) }()
 	defer func() { stopAuth(); <-a.auth.Done(); <-watched; <-relayed }()
 	errc := make(chan error, 1)

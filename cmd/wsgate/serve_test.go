@@ -43,6 +43,10 @@ func TestStatus(t *testing.T) {
 	for _, dialect := range dbtest.Dialects() {
 		t.Run(string(dialect), func(t *testing.T) {
 			app := newTestApp(t, dialect)
+			ctx, stop := context.WithCancel(context.Background())
+			served := make(chan error, 1)
+			go func() { served <- app.Serve(ctx) }()
+			defer func() { stop(); <-served }()
 			get := func() (int, map[string]any) {
 				w := httptest.NewRecorder()
 				app.Engine.ServeHTTP(w, httptest.NewRequest("GET", "/status", nil))
@@ -52,22 +56,48 @@ func TestStatus(t *testing.T) {
 				}
 				return w.Code, body
 			}
+			component := func(body map[string]any, name string) any {
+				c, _ := body["components"].(map[string]any)[name].(map[string]any)
+				return c["status"]
+			}
+			deadline := time.Now().Add(5 * time.Second)
 			code, body := get()
+			for code != 200 && time.Now().Before(deadline) { // the change watch starts with Serve
+				time.Sleep(10 * time.Millisecond)
+				code, body = get()
+			}
 			if code != 200 || body["status"] != "ok" || body["store"] != string(dialect) || body["schema_version"] == nil {
 				t.Fatalf("status = %d %v", code, body)
 			}
-			if c := body["components"].(map[string]any)["database"].(map[string]any); c["status"] != "ok" {
-				t.Errorf("database component = %v", c)
+			for _, name := range []string{"database", "cache_invalidation", "upgrade", "outbox"} {
+				if got := component(body, name); got != "ok" {
+					t.Errorf("%s = %v, want ok", name, got)
+				}
 			}
 			app.DB.Close()
 			code, body = get()
-			if code != 503 || body["status"] != "fail" {
+			if code != 503 || body["status"] != "fail" || component(body, "database") != "fail" {
 				t.Fatalf("status with the database closed = %d %v", code, body)
 			}
-			if c := body["components"].(map[string]any)["database"].(map[string]any); c["status"] != "fail" {
-				t.Errorf("database component = %v", c)
-			}
 		})
+	}
+}
+
+func TestStatusReportsPendingUpgrade(t *testing.T) {
+	dbURL := dbtest.URL(t, db.SQLite)
+	cfg, _, err := LoadConfig("", []string{"WSGATE_LISTEN=127.0.0.1:0", "WSGATE_DATABASE_URL=" + dbURL,
+		"WSGATE_COMPONENTS_UPGRADE_ON_START=false"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := NewApp(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	rep := app.Status.Run(context.Background())
+	if rep.Components["upgrade"].Status != "fail" {
+		t.Errorf("a store never upgraded reports upgrade %v", rep.Components["upgrade"])
 	}
 }
 

@@ -7,6 +7,8 @@ package changes
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -60,6 +62,15 @@ var (
 // have been missed. changed is only ever called from Watch's goroutine, never
 // twice at once. Errors are logged and the watch goes on.
 func Watch(ctx context.Context, d *db.DB, interval time.Duration, log *slog.Logger, changed func()) {
+	WatchHealth(ctx, d, interval, log, changed, nil)
+}
+
+// WatchHealth is Watch reporting its state in h (nil: not reported), for /status.
+func WatchHealth(ctx context.Context, d *db.DB, interval time.Duration, log *slog.Logger, changed func(), h *Health) {
+	if h == nil {
+		h = &Health{}
+	}
+	h.set(func() { h.started, h.listens = true, d.Dialect == db.Postgres && d.Pool != nil })
 	if log == nil {
 		log = slog.Default()
 	}
@@ -72,13 +83,14 @@ func Watch(ctx context.Context, d *db.DB, interval time.Duration, log *slog.Logg
 		heard = &signals{wake: make(chan struct{}, 1)}
 		lctx, stop := context.WithCancel(ctx)
 		var wg sync.WaitGroup
-		wg.Go(func() { listen(lctx, d, log, heard) })
+		wg.Go(func() { listen(lctx, d, log, heard, h) })
 		defer func() { stop(); wg.Wait() }()
 	}
 	// read re-reads the count; it reports whether it moved since the last
 	// known reading.
 	read := func() bool {
 		g, err := Generation(ctx, d)
+		h.set(func() { h.pollErr = err })
 		if err != nil {
 			if ctx.Err() == nil {
 				log.Warn("read change generation", "error", err)
@@ -157,7 +169,7 @@ func (s *signals) take() heard {
 }
 
 // listen keeps a connection listening on Channel until ctx is done.
-func listen(ctx context.Context, d *db.DB, log *slog.Logger, s *signals) {
+func listen(ctx context.Context, d *db.DB, log *slog.Logger, s *signals, h *Health) {
 	backoff := listenMinBackoff
 	listened := false
 	for {
@@ -180,8 +192,10 @@ func listen(ctx context.Context, d *db.DB, log *slog.Logger, s *signals) {
 			s.note(func(h *heard) { h.recheck = true })
 		}
 		listened = true
+		h.set(func() { h.listening = true })
 		start := time.Now()
 		err = receive(ctx, conn, s)
+		h.set(func() { h.listening = false })
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 		_ = conn.Close(cctx)
 		cancel()
@@ -262,4 +276,34 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// Health is the state of a watch, for /status: the last poll of the count
+// failed, or (on PostgreSQL) the listening connection is down.
+type Health struct {
+	mu                          sync.Mutex
+	started, listens, listening bool
+	pollErr                     error
+}
+
+func (h *Health) set(f func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	f()
+}
+
+// Check returns nil while the watch works: it has started, its last poll
+// succeeded and, on PostgreSQL, it listens for notifications.
+func (h *Health) Check(context.Context) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	switch {
+	case !h.started:
+		return errors.New("the change watch has not started")
+	case h.pollErr != nil:
+		return fmt.Errorf("polling the change count: %w", h.pollErr)
+	case h.listens && !h.listening:
+		return errors.New("not listening for change notifications")
+	}
+	return nil
 }

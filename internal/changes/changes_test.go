@@ -174,3 +174,27 @@ func TestQuietListenerStays(t *testing.T) {
 	}
 	waitFor(t, "the bump", func() bool { return seen() == 1 })
 }
+
+func TestHealth(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		h := &changes.Health{}
+		if h.Check(context.Background()) == nil {
+			t.Fatal("a watch that has not started reports ok")
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			changes.WatchHealth(ctx, d, 10*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)), func() {}, h)
+			close(done)
+		}()
+		deadline := time.Now().Add(5 * time.Second)
+		for h.Check(context.Background()) != nil {
+			if time.Now().After(deadline) {
+				t.Fatalf("the watch never reported ok: %v", h.Check(context.Background()))
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+		<-done
+	})
+}
