@@ -12,6 +12,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/gin-gonic/gin"
 )
 
 func main() {
@@ -24,6 +26,9 @@ func main() {
 // Run executes the command line args and returns the exit status: 0 on
 // success, 2 for a configuration or usage error, 1 for any other failure.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
+	// gin's debug mode prints route tables on standard output, which would mix
+	// with what commands print there (a token, for one).
+	gin.SetMode(gin.ReleaseMode)
 	root := newRootCmd(&cli{stdin: stdin, stdout: stdout, stderr: stderr, environ: environ})
 	root.SetArgs(args)
 	root.SetIn(stdin)
