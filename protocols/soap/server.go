@@ -201,20 +201,7 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, function str
 		}
 	}
 	e := errorOf(err)
-	log := s.Log
-	if log == nil {
-		log = slog.Default()
-	}
-	if e.Kind == wsgate.Internal {
-		// Never the token or the parameters: only what names the failure.
-		log.LogAttrs(r.Context(), slog.LevelError, "soap: internal error",
-			slog.String("function", function), slog.String("errorcode", e.Code),
-			slog.String("remote_ip", protocols.RemoteIP(r)), slog.String("error", e.Error()))
-	} else if log.Enabled(r.Context(), slog.LevelDebug) {
-		log.LogAttrs(r.Context(), slog.LevelDebug, "soap: call refused",
-			slog.String("function", function), slog.String("errorcode", e.Code),
-			slog.String("remote_ip", protocols.RemoteIP(r)))
-	}
+	protocols.LogFailure(r, s.Log, "soap", function, e)
 	writeXML(w, status, AppendFault(nil, faultcode, e, s.Debug))
 }
 

@@ -143,20 +143,7 @@ func token(r *http.Request) string {
 // writeFault logs internal errors once and answers err as a fault.
 func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, status int, function string, err error) {
 	e := errorOf(err)
-	log := s.Log
-	if log == nil {
-		log = slog.Default()
-	}
-	if e.Kind == wsgate.Internal {
-		// Never the token or the parameters: only what names the failure.
-		log.LogAttrs(r.Context(), slog.LevelError, "xmlrpc: internal error",
-			slog.String("function", function), slog.String("errorcode", e.Code),
-			slog.String("remote_ip", protocols.RemoteIP(r)), slog.String("error", e.Error()))
-	} else if log.Enabled(r.Context(), slog.LevelDebug) {
-		log.LogAttrs(r.Context(), slog.LevelDebug, "xmlrpc: call refused",
-			slog.String("function", function), slog.String("errorcode", e.Code),
-			slog.String("debuginfo", e.DebugInfo), slog.String("remote_ip", protocols.RemoteIP(r)))
-	}
+	protocols.LogFailure(r, s.Log, "xmlrpc", function, e)
 	writeBody(w, status, EncodeFault(e, s.Debug))
 }
 
