@@ -112,46 +112,10 @@ func NewAuthorizer(store *Store, funcs FunctionInfo, opts AuthorizerOptions) *Au
 // When data is not cached and the store cannot be read, it returns
 // ErrStoreUnavailable.
 func (a *Authorizer) Authorize(ctx context.Context, req AuthRequest) (*wsgate.Caller, error) {
-	clock := a.opts.Now()
-	now := clock.Unix()
-	v := view{now: clock.UnixNano(), key: sha256.Sum256([]byte(req.Token))}
-	a.lookup(&v)
-
-	tok, err := a.token(ctx, &v)
+	now := a.opts.Now().Unix()
+	tok, pol, usr, err := a.tokenUser(ctx, req)
 	if err != nil {
 		return nil, err
-	}
-	if tok == nil {
-		return nil, wsgate.ErrInvalidToken
-	}
-	if tok.validUntil != 0 && tok.validUntil < now {
-		if err := a.store.DeleteToken(ctx, tok.id); err != nil && !isNotFound(err) {
-			a.log.Warn("delete expired token", "tokenid", tok.id, "err", err)
-		}
-		return nil, wsgate.ErrAccess.WithDebug(debugTokenExpired)
-	}
-	if !tok.ip.AllowsString(req.RemoteIP) {
-		return nil, wsgate.ErrAccess.WithDebugf(debugTokenIP, req.RemoteIP)
-	}
-	a.recordAccess(tok, now)
-
-	pol, err := a.policy(ctx, &v)
-	if err != nil {
-		return nil, err
-	}
-	usr, err := a.user(ctx, &v, tok.userID)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case usr == nil:
-		return nil, wsgate.ErrInvalidToken
-	case usr.deleted:
-		return nil, wsgate.ErrUserDeleted.Messagef(usr.username)
-	case usr.suspended:
-		return nil, wsgate.ErrUserSuspended.Messagef(usr.username)
-	case usr.auth == AuthNoLogin:
-		return nil, wsgate.ErrUserNoLogin.Messagef(usr.username)
 	}
 	if a.opts.RequireProtocolCapability {
 		if c := "webservice/" + req.Protocol + ":use"; !usr.can(c) {
@@ -239,3 +203,53 @@ func (a *Authorizer) Invalidate() { a.InvalidateChange(Change{All: true}) }
 // InvalidateChange drops what c names from the cache; the Store calls it
 // after each committed change.
 func (a *Authorizer) InvalidateChange(c Change) { a.cache.invalidate(c) }
+
+// tokenUser runs the checks every entry point shares, in Moodle's order: the
+// token exists, has not expired (else it is deleted), its IP restriction
+// allows the caller; its user is not deleted, suspended or nologin. It
+// returns the token, the policy and the user from the cache. A refusal is a
+// *wsgate.Error; a store failure (nothing cached) is ErrStoreUnavailable.
+func (a *Authorizer) tokenUser(ctx context.Context, req AuthRequest) (*tokenEntry, *policy, *userEntry, error) {
+	clock := a.opts.Now()
+	now := clock.Unix()
+	v := view{now: clock.UnixNano(), key: sha256.Sum256([]byte(req.Token))}
+	a.lookup(&v)
+
+	tok, err := a.token(ctx, &v)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if tok == nil {
+		return nil, nil, nil, wsgate.ErrInvalidToken
+	}
+	if tok.validUntil != 0 && tok.validUntil < now {
+		if err := a.store.DeleteToken(ctx, tok.id); err != nil && !isNotFound(err) {
+			a.log.Warn("delete expired token", "tokenid", tok.id, "err", err)
+		}
+		return nil, nil, nil, wsgate.ErrAccess.WithDebug(debugTokenExpired)
+	}
+	if !tok.ip.AllowsString(req.RemoteIP) {
+		return nil, nil, nil, wsgate.ErrAccess.WithDebugf(debugTokenIP, req.RemoteIP)
+	}
+	a.recordAccess(tok, now)
+
+	pol, err := a.policy(ctx, &v)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	usr, err := a.user(ctx, &v, tok.userID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	switch {
+	case usr == nil:
+		return nil, nil, nil, wsgate.ErrInvalidToken
+	case usr.deleted:
+		return nil, nil, nil, wsgate.ErrUserDeleted.Messagef(usr.username)
+	case usr.suspended:
+		return nil, nil, nil, wsgate.ErrUserSuspended.Messagef(usr.username)
+	case usr.auth == AuthNoLogin:
+		return nil, nil, nil, wsgate.ErrUserNoLogin.Messagef(usr.username)
+	}
+	return tok, pol, usr, nil
+}

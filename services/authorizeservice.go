@@ -2,7 +2,7 @@ package services
 
 import (
 	"context"
-	"crypto/sha256"
+	"errors"
 
 	"wsgate"
 )
@@ -27,46 +27,14 @@ import (
 // and the store cannot be read, it returns ErrStoreUnavailable. The
 // returned Caller's Capabilities map is shared: read it, never write it.
 func (a *Authorizer) AuthorizeService(ctx context.Context, req AuthRequest) (*wsgate.Caller, error) {
-	clock := a.opts.Now()
-	now := clock.Unix()
-	v := view{now: clock.UnixNano(), key: sha256.Sum256([]byte(req.Token))}
-	a.lookup(&v)
-
-	tok, err := a.token(ctx, &v)
+	now := a.opts.Now().Unix()
+	tok, pol, usr, err := a.tokenUser(ctx, req)
 	if err != nil {
-		return nil, err
-	}
-	if tok == nil {
-		return nil, unauthenticated(wsgate.ErrInvalidToken)
-	}
-	if tok.validUntil != 0 && tok.validUntil < now {
-		if err := a.store.DeleteToken(ctx, tok.id); err != nil && !isNotFound(err) {
-			a.log.Warn("delete expired token", "tokenid", tok.id, "err", err)
+		var e *wsgate.Error
+		if errors.As(err, &e) && e.Kind != wsgate.Unavailable {
+			return nil, unauthenticated(e) // the credentials are unusable
 		}
-		return nil, unauthenticated(wsgate.ErrAccess.WithDebug(debugTokenExpired))
-	}
-	if !tok.ip.AllowsString(req.RemoteIP) {
-		return nil, unauthenticated(wsgate.ErrAccess.WithDebugf(debugTokenIP, req.RemoteIP))
-	}
-	a.recordAccess(tok, now)
-
-	pol, err := a.policy(ctx, &v)
-	if err != nil {
 		return nil, err
-	}
-	usr, err := a.user(ctx, &v, tok.userID)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case usr == nil:
-		return nil, unauthenticated(wsgate.ErrInvalidToken)
-	case usr.deleted:
-		return nil, unauthenticated(wsgate.ErrUserDeleted.Messagef(usr.username))
-	case usr.suspended:
-		return nil, unauthenticated(wsgate.ErrUserSuspended.Messagef(usr.username))
-	case usr.auth == AuthNoLogin:
-		return nil, unauthenticated(wsgate.ErrUserNoLogin.Messagef(usr.username))
 	}
 
 	svc := pol.services[tok.serviceID]
