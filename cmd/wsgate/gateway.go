@@ -17,6 +17,8 @@ import (
 	"wsgate/internal/db"
 	"wsgate/protocols"
 	"wsgate/services"
+
+	"github.com/gin-gonic/gin"
 )
 
 // gateway is everything wired together over one store; serve and the admin
@@ -57,6 +59,7 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...fu
 			return nil, fmt.Errorf("migrate: %w", err)
 		}
 	}
+	gin.SetMode(gin.ReleaseMode) // the admin client and the pages build gin engines: no debug route tables
 	g := &gateway{cfg: cfg, log: log, db: d, store: services.NewStore(d), registry: functions.NewRegistry()}
 	g.catalog = functions.NewCatalog(d, g.registry)
 	g.siteURL = strings.TrimSuffix(cfg.Site.URL, "/")

@@ -47,7 +47,9 @@ func (r *recorder) Write(b []byte) (int, error) {
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // Middleware logs method, path (never the query: it may hold a token), status,
-// size, duration and client address of every request at info level.
+// size, duration and client address of every request: at debug level when it
+// succeeded (function calls are logged once more, with their outcome, by the
+// call pipeline), at info level for 4xx and warn for 5xx answers.
 func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -56,7 +58,17 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		level := slog.LevelDebug
+		switch {
+		case rec.status >= 500:
+			level = slog.LevelWarn
+		case rec.status >= 400:
+			level = slog.LevelInfo
+		}
+		if !log.Enabled(r.Context(), level) {
+			return
+		}
+		log.LogAttrs(r.Context(), level, "request",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", rec.status), slog.Int("bytes", rec.bytes),
 			slog.Duration("duration", time.Since(start)), slog.String("remote", r.RemoteAddr))
