@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"wsgate/internal/php"
 )
 
 // Clean applies Moodle's clean_param() for type t to the string s and
@@ -31,7 +33,7 @@ func clean1(t ParamType, s string) string {
 	case ParamInt:
 		return strconv.FormatInt(phpToInt(s), 10)
 	case ParamFloat:
-		return phpFloatString(phpToFloat(s))
+		return php.FloatString(phpToFloat(s))
 	case ParamBool:
 		return cleanBool(s)
 	case ParamRaw:

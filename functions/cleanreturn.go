@@ -1,6 +1,9 @@
 package functions
 
-import "wsgate"
+import (
+	"wsgate"
+	"wsgate/internal/php"
+)
 
 // CleanReturn cleans a function's result v against its return description d
 // with the default options; see Validator.CleanReturn.
@@ -37,13 +40,13 @@ func (val *Validator) ret(d *Description, x any) (any, *failure) {
 	if d == nil {
 		return nil, fail("Invalid external api response description")
 	}
-	sc := scalarOf(x)
-	if sc.k == kNull && d.AllowNull {
+	sc := php.Of(x)
+	if sc.Kind == php.Null && d.AllowNull {
 		return nil, nil
 	}
 	switch d.Shape {
 	case ValueShape:
-		if sc.k >= kArray {
+		if sc.Kind >= php.Array {
 			return nil, fail("Scalar type expected, array or object received.")
 		}
 		if d.Type == ParamBool {
@@ -53,8 +56,8 @@ func (val *Validator) ret(d *Description, x any) (any, *failure) {
 		}
 		out, ok := val.scalar(d, x, sc, true)
 		if !ok {
-			return nil, fail(`Invalid external api response: the value is "` + sc.str() + `" of PHP type "` +
-				sc.phpType() + `", the server was expecting "` + d.Type.String() + `" type`)
+			return nil, fail(`Invalid external api response: the value is "` + sc.String() + `" of PHP type "` +
+				sc.Type() + `", the server was expecting "` + d.Type.String() + `" type`)
 		}
 		return out, nil
 	case SingleShape:

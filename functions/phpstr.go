@@ -7,86 +7,9 @@ import (
 	"unicode/utf8"
 )
 
-// PHP's conversions, reproduced where Moodle's rules depend on them: the
-// (string) cast of scalars, gettype() names, trim(), and the numeric prefix
-// rules of the (int) and (float) casts.
-
-// phpFloatString returns PHP's (string) of a float: 14 significant digits
-// (the default "precision" ini), the decimal form unless the exponent is
-// below -4 or above 14, and then "1.0E+25" style.
-func phpFloatString(f float64) string {
-	switch {
-	case math.IsInf(f, 1):
-		return "INF"
-	case math.IsInf(f, -1):
-		return "-INF"
-	case math.IsNaN(f):
-		return "NAN"
-	case f == 0:
-		if math.Signbit(f) {
-			return "-0"
-		}
-		return "0"
-	}
-	var buf [32]byte
-	e := strconv.AppendFloat(buf[:0], f, 'e', 13, 64) // [-]d.ddddddddddddde±dd
-	neg := e[0] == '-'
-	if neg {
-		e = e[1:]
-	}
-	epos := strings.IndexByte(string(e), 'e')
-	exp, _ := strconv.Atoi(string(e[epos+1:]))
-	digits := make([]byte, 0, 14)
-	digits = append(digits, e[0])
-	digits = append(digits, e[2:epos]...)
-	for len(digits) > 1 && digits[len(digits)-1] == '0' {
-		digits = digits[:len(digits)-1]
-	}
-	decpt := exp + 1
-	out := make([]byte, 0, 24)
-	if neg {
-		out = append(out, '-')
-	}
-	switch {
-	case decpt < -3 || decpt > 14:
-		out = append(out, digits[0], '.')
-		if len(digits) == 1 {
-			out = append(out, '0')
-		} else {
-			out = append(out, digits[1:]...)
-		}
-		out = append(out, 'E')
-		if exp < 0 {
-			out = append(out, '-')
-			exp = -exp
-		} else {
-			out = append(out, '+')
-		}
-		out = strconv.AppendInt(out, int64(exp), 10)
-	case decpt < 0:
-		out = append(out, '0', '.')
-		for ; decpt < 0; decpt++ {
-			out = append(out, '0')
-		}
-		out = append(out, digits...)
-	default:
-		for i := 0; i < decpt; i++ {
-			if i < len(digits) {
-				out = append(out, digits[i])
-			} else {
-				out = append(out, '0')
-			}
-		}
-		if decpt < len(digits) {
-			if decpt == 0 {
-				out = append(out, '0')
-			}
-			out = append(out, '.')
-			out = append(out, digits[decpt:]...)
-		}
-	}
-	return string(out)
-}
+// PHP's conversions, reproduced where Moodle's rules depend on them: trim(),
+// and the numeric prefix rules of the (int) and (float) casts. The (string)
+// cast of scalars and gettype() names are in wsgate/internal/php.
 
 // phpTrim is PHP's trim() with its default character set " \t\n\r\0\x0B".
 func phpTrim(s string) string {

@@ -4,14 +4,16 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"wsgate/internal/php"
 )
 
 // scalar is validate_param() for a non-array leaf: it returns the cleaned
 // value and whether the value passes, i.e. cleaning would not change it.
 // ret selects clean_returnvalue's variant, where PARAM_RAW leaves
 // non-strings as they are.
-func (val *Validator) scalar(d *Description, x any, sc scalar, ret bool) (any, bool) {
-	if sc.k == kNull {
+func (val *Validator) scalar(d *Description, x any, sc php.Value, ret bool) (any, bool) {
+	if sc.Kind == php.Null {
 		return nil, d.AllowNull
 	}
 	switch d.Type {
@@ -21,42 +23,42 @@ func (val *Validator) scalar(d *Description, x any, sc scalar, ret bool) (any, b
 		return floatValue(x, sc)
 	case ParamBool:
 		// Past the fast path only a float 1 or 0 survives (string)$v === (string)clean.
-		if sc.k == kFloat && (sc.f == 1 || (sc.f == 0 && !math.Signbit(sc.f))) {
-			return sc.f == 1, true
+		if sc.Kind == php.Float && (sc.Float == 1 || (sc.Float == 0 && !math.Signbit(sc.Float))) {
+			return sc.Float == 1, true
 		}
 		return nil, false
 	case ParamPermission:
 		var i int64
-		switch sc.k {
-		case kInt:
-			i = sc.i
-		case kFloat:
-			i = floatToIntCap(sc.f)
-		case kBool:
-			if sc.b {
+		switch sc.Kind {
+		case php.Int:
+			i = sc.Int
+		case php.Float:
+			i = floatToIntCap(sc.Float)
+		case php.Bool:
+			if sc.Bool {
 				i = 1
 			}
-		case kString:
-			i = phpToInt(sc.s)
+		case php.String:
+			i = phpToInt(sc.Str)
 		}
 		i = permission(i)
-		return i, sc.str() == strconv.FormatInt(i, 10)
+		return i, sc.String() == strconv.FormatInt(i, 10)
 	case ParamRaw:
-		if sc.k == kString {
-			if !isCleanUTF8(sc.s) {
+		if sc.Kind == php.String {
+			if !isCleanUTF8(sc.Str) {
 				return nil, false
 			}
-			return stringValue(x, sc.s), true
+			return stringValue(x, sc.Str), true
 		}
 		if ret {
-			return sc.typed(), true
+			return sc.Typed(), true
 		}
-		return sc.str(), true
+		return sc.String(), true
 	}
 	if !d.Type.Valid() {
 		return nil, false
 	}
-	s := sc.str()
+	s := sc.String()
 	if !val.accepts(d.Type, s) {
 		return nil, false
 	}
@@ -73,24 +75,24 @@ func stringValue(x any, s string) any {
 }
 
 // intValue is PARAM_INT: the value must print exactly as its (int) cast.
-func intValue(x any, sc scalar) (any, bool) {
-	switch sc.k {
-	case kInt:
+func intValue(x any, sc php.Value) (any, bool) {
+	switch sc.Kind {
+	case php.Int:
 		if _, ok := x.(int64); ok {
 			return x, true
 		}
-		return sc.i, true
-	case kString:
-		if i, ok := canonicalInt(sc.s); ok {
+		return sc.Int, true
+	case php.String:
+		if i, ok := canonicalInt(sc.Str); ok {
 			return i, true
 		}
-	case kFloat:
-		i := floatToIntCap(sc.f)
-		if phpFloatString(sc.f) == strconv.FormatInt(i, 10) {
+	case php.Float:
+		i := floatToIntCap(sc.Float)
+		if php.FloatString(sc.Float) == strconv.FormatInt(i, 10) {
 			return i, true
 		}
-	case kBool:
-		if sc.b { // (string)true is "1" like (string)(int)true; false gives "" against "0"
+	case php.Bool:
+		if sc.Bool { // (string)true is "1" like (string)(int)true; false gives "" against "0"
 			return int64(1), true
 		}
 	}
@@ -99,20 +101,20 @@ func intValue(x any, sc scalar) (any, bool) {
 
 // floatValue is PARAM_FLOAT: numbers pass as they are; strings must be
 // is_numeric and match ^[+-]?[0-9]*\.?[0-9]*(e[-+]?[0-9]+)?$.
-func floatValue(x any, sc scalar) (any, bool) {
-	switch sc.k {
-	case kInt:
-		return float64(sc.i), true
-	case kFloat:
+func floatValue(x any, sc php.Value) (any, bool) {
+	switch sc.Kind {
+	case php.Int:
+		return float64(sc.Int), true
+	case php.Float:
 		if _, ok := x.(float64); ok {
 			return x, true
 		}
-		return sc.f, true
-	case kString:
+		return sc.Float, true
+	case php.String:
 		// PHP 8's is_numeric allows trailing whitespace and PCRE's "$" a final
 		// newline, so "1.5\n" passes too.
-		if isMoodleFloat(sc.s) || (strings.HasSuffix(sc.s, "\n") && isMoodleFloat(sc.s[:len(sc.s)-1])) {
-			return phpToFloat(sc.s), true
+		if isMoodleFloat(sc.Str) || (strings.HasSuffix(sc.Str, "\n") && isMoodleFloat(sc.Str[:len(sc.Str)-1])) {
+			return phpToFloat(sc.Str), true
 		}
 	}
 	return nil, false

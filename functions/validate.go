@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"wsgate"
+	"wsgate/internal/php"
 )
 
 // Validator checks trees against descriptions with Moodle's rules
@@ -74,8 +75,8 @@ func (val *Validator) param(d *Description, x any) (any, *failure) {
 	}
 	switch d.Shape {
 	case ValueShape:
-		sc := scalarOf(x)
-		if sc.k >= kArray {
+		sc := php.Of(x)
+		if sc.Kind >= php.Array {
 			return nil, fail("Scalar type expected, array or object received.")
 		}
 		if d.Type == ParamBool {
@@ -85,7 +86,7 @@ func (val *Validator) param(d *Description, x any) (any, *failure) {
 		}
 		out, ok := val.scalar(d, x, sc, false)
 		if !ok {
-			return nil, fail(`Invalid external api parameter: the value is "` + sc.str() +
+			return nil, fail(`Invalid external api parameter: the value is "` + sc.String() +
 				`", the server was expecting "` + d.Type.String() + `" type`)
 		}
 		return out, nil
@@ -194,14 +195,14 @@ func unexpectedKeys(d *Description, m map[string]any, v view, isMap bool) []stri
 }
 
 // boolFast is PARAM_BOOL's special case: PHP bool, int 0/1 or "0"/"1".
-func boolFast(sc scalar) (bool, bool) {
-	switch sc.k {
-	case kBool:
-		return sc.b, true
-	case kInt:
-		return sc.i == 1, sc.i == 0 || sc.i == 1
-	case kString:
-		return sc.s == "1", sc.s == "0" || sc.s == "1"
+func boolFast(sc php.Value) (bool, bool) {
+	switch sc.Kind {
+	case php.Bool:
+		return sc.Bool, true
+	case php.Int:
+		return sc.Int == 1, sc.Int == 0 || sc.Int == 1
+	case php.String:
+		return sc.Str == "1", sc.Str == "0" || sc.Str == "1"
 	}
 	return false, false
 }

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"wsgate/functions"
+	"wsgate/internal/php"
 )
 
 // maxEncodeDepth bounds the encoders' recursion (PHP's json_encode default
@@ -158,21 +159,21 @@ func appendJSONAny(buf []byte, v any, depth int) []byte {
 	if depth > maxEncodeDepth {
 		return append(buf, "null"...)
 	}
-	l := leafOf(v)
-	switch l.k {
-	case leafNull:
+	l := php.Of(v)
+	switch l.Kind {
+	case php.Null:
 		return append(buf, "null"...)
-	case leafBool:
-		if l.b {
+	case php.Bool:
+		if l.Bool {
 			return append(buf, "true"...)
 		}
 		return append(buf, "false"...)
-	case leafInt:
-		return strconv.AppendInt(buf, l.i, 10)
-	case leafFloat:
-		return appendJSONFloat(buf, l.f)
-	case leafString:
-		return appendJSONString(buf, l.s)
+	case php.Int:
+		return strconv.AppendInt(buf, l.Int, 10)
+	case php.Float:
+		return appendJSONFloat(buf, l.Float)
+	case php.String:
+		return appendJSONString(buf, l.Str)
 	}
 	if s, ok := structOf(v); ok && !s.isList() {
 		keys := s.keys()
@@ -250,26 +251,26 @@ func appendXMLDesc(buf []byte, d *functions.Description, v any, depth int) []byt
 // appendXMLValue writes a scalar: PHP's string of it, escaped by
 // htmlspecialchars.
 func appendXMLValue(buf []byte, v any) []byte {
-	l := leafOf(v)
-	switch l.k {
-	case leafBool:
-		if l.b {
+	l := php.Of(v)
+	switch l.Kind {
+	case php.Bool:
+		if l.Bool {
 			return append(buf, "<VALUE>1</VALUE>\n"...)
 		}
 		return append(buf, "<VALUE>0</VALUE>\n"...)
-	case leafNull, leafOther:
+	case php.Null, php.Array, php.Object:
 		// PHP 8 would throw a TypeError on a container; CleanReturn never
 		// leaves one where a scalar is declared.
 		return append(buf, "<VALUE null=\"null\"/>\n"...)
 	}
 	buf = append(buf, "<VALUE>"...)
-	switch l.k {
-	case leafInt:
-		buf = strconv.AppendInt(buf, l.i, 10)
-	case leafFloat:
-		buf = appendPHPFloatString(buf, l.f)
-	case leafString:
-		buf = appendHTMLSpecialChars(buf, l.s)
+	switch l.Kind {
+	case php.Int:
+		buf = strconv.AppendInt(buf, l.Int, 10)
+	case php.Float:
+		buf = php.AppendFloatString(buf, l.Float)
+	case php.String:
+		buf = appendHTMLSpecialChars(buf, l.Str)
 	}
 	return append(buf, "</VALUE>\n"...)
 }

@@ -1,194 +1,16 @@
 package rest
 
 import (
-	"encoding/json"
+	"wsgate/internal/php"
+
 	"math"
-	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
 
-// PHP's views of Go values, for the encoders: the scalar a leaf would be in
-// PHP, PHP's two float renderings and its two escaping functions.
-
-// leafKind is the PHP type of a leaf.
-type leafKind uint8
-
-const (
-	leafNull leafKind = iota
-	leafBool
-	leafInt
-	leafFloat
-	leafString
-	leafOther // a container or a Go value PHP has no scalar for
-)
-
-// leaf is a classified scalar.
-type leaf struct {
-	k leafKind
-	b bool
-	i int64
-	f float64
-	s string
-}
-
-// leafOf classifies x; the types decoders and CleanReturn produce are matched
-// without reflection.
-func leafOf(x any) leaf {
-	switch v := x.(type) {
-	case nil:
-		return leaf{k: leafNull}
-	case string:
-		return leaf{k: leafString, s: v}
-	case int64:
-		return leaf{k: leafInt, i: v}
-	case bool:
-		return leaf{k: leafBool, b: v}
-	case float64:
-		return leaf{k: leafFloat, f: v}
-	case int:
-		return leaf{k: leafInt, i: int64(v)}
-	case int32:
-		return leaf{k: leafInt, i: int64(v)}
-	case float32:
-		return leaf{k: leafFloat, f: float32To64(v)}
-	case json.Number:
-		return numberLeaf(string(v))
-	case []byte:
-		return leaf{k: leafString, s: string(v)}
-	case map[string]any, []any:
-		return leaf{k: leafOther}
-	}
-	rv := reflect.ValueOf(x)
-	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
-		if rv.IsNil() {
-			return leaf{k: leafNull}
-		}
-		rv = rv.Elem()
-	}
-	switch rv.Kind() {
-	case reflect.Bool:
-		return leaf{k: leafBool, b: rv.Bool()}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return leaf{k: leafInt, i: rv.Int()}
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		if u := rv.Uint(); u <= math.MaxInt64 {
-			return leaf{k: leafInt, i: int64(u)}
-		} else {
-			return leaf{k: leafFloat, f: float64(u)} // PHP integers overflow into floats
-		}
-	case reflect.Float32:
-		return leaf{k: leafFloat, f: float32To64(float32(rv.Float()))}
-	case reflect.Float64:
-		return leaf{k: leafFloat, f: rv.Float()}
-	case reflect.String:
-		if rv.Type() == reflect.TypeFor[json.Number]() {
-			return numberLeaf(rv.String())
-		}
-		return leaf{k: leafString, s: rv.String()}
-	case reflect.Slice:
-		if rv.Type().Elem().Kind() == reflect.Uint8 {
-			return leaf{k: leafString, s: string(rv.Bytes())}
-		}
-	}
-	return leaf{k: leafOther}
-}
-
-// float32To64 widens f through its shortest decimal form, so float32(0.1)
-// reads 0.1 as a PHP float would, not 0.10000000149011612.
-func float32To64(f float32) float64 {
-	d, err := strconv.ParseFloat(strconv.FormatFloat(float64(f), 'g', -1, 32), 64)
-	if err != nil {
-		return float64(f)
-	}
-	return d
-}
-
-// numberLeaf reads a JSON number as PHP's json_decode would: an integer when
-// it fits, else a float; text that is no number stays a string.
-func numberLeaf(s string) leaf {
-	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return leaf{k: leafInt, i: i}
-	}
-	if !json.Valid([]byte(s)) || s == "" || (s[0] != '-' && (s[0] < '0' || s[0] > '9')) {
-		return leaf{k: leafString, s: s}
-	}
-	f, _ := strconv.ParseFloat(s, 64) // out of range: ±Inf, as PHP
-	return leaf{k: leafFloat, f: f}
-}
-
-// appendGcvt formats a float as php_gcvt/zend_gcvt do: digits are the
-// significant digits without trailing zeros, decpt the decimal point position
-// (value = 0.digits × 10^decpt); exponential form when decpt < -3 or
-// decpt > ndigit.
-func appendGcvt(buf []byte, neg bool, digits []byte, decpt, ndigit int, e byte) []byte {
-	if neg {
-		buf = append(buf, '-')
-	}
-	switch {
-	case decpt < -3 || decpt > ndigit:
-		buf = append(buf, digits[0], '.')
-		if len(digits) == 1 {
-			buf = append(buf, '0')
-		} else {
-			buf = append(buf, digits[1:]...)
-		}
-		buf = append(buf, e)
-		if x := decpt - 1; x < 0 {
-			buf = append(buf, '-')
-			buf = strconv.AppendInt(buf, int64(-x), 10)
-		} else {
-			buf = append(buf, '+')
-			buf = strconv.AppendInt(buf, int64(x), 10)
-		}
-	case decpt < 0:
-		buf = append(buf, '0', '.')
-		for ; decpt < 0; decpt++ {
-			buf = append(buf, '0')
-		}
-		buf = append(buf, digits...)
-	default:
-		for i := 0; i < decpt; i++ {
-			if i < len(digits) {
-				buf = append(buf, digits[i])
-			} else {
-				buf = append(buf, '0')
-			}
-		}
-		if decpt < len(digits) {
-			if decpt == 0 {
-				buf = append(buf, '0')
-			}
-			buf = append(buf, '.')
-			buf = append(buf, digits[decpt:]...)
-		}
-	}
-	return buf
-}
-
-// appendFloat formats a finite non-zero f with prec significant digits (-1:
-// the shortest that reads back) in PHP's layout.
-func appendFloat(buf []byte, f float64, prec, ndigit int, e byte) []byte {
-	var tmp [40]byte
-	s := strconv.AppendFloat(tmp[:0], f, 'e', prec, 64) // [-]d[.ddd]e±dd
-	neg := s[0] == '-'
-	if neg {
-		s = s[1:]
-	}
-	epos := slices.Index(s, 'e')
-	exp, _ := strconv.Atoi(string(s[epos+1:]))
-	var dbuf [24]byte
-	digits := append(dbuf[:0], s[0])
-	if epos > 1 {
-		digits = append(digits, s[2:epos]...)
-	}
-	for len(digits) > 1 && digits[len(digits)-1] == '0' {
-		digits = digits[:len(digits)-1]
-	}
-	return appendGcvt(buf, neg, digits, exp+1, ndigit, e)
-}
+// PHP's renderings the encoders need beyond internal/php: json_encode's
+// floats and strings, and htmlspecialchars.
 
 // appendJSONFloat is json_encode of a float with serialize_precision = -1:
 // the shortest round-trip digits, exponent form beyond 17 digits ("1.0e+25"),
@@ -205,26 +27,7 @@ func appendJSONFloat(buf []byte, f float64) []byte {
 		}
 		return append(buf, '0')
 	}
-	return appendFloat(buf, f, -1, 17, 'e')
-}
-
-// appendPHPFloatString is PHP's (string) of a float with precision = 14:
-// "1" for 1.0, "0.1" for 0.1, "1.0E+25", "INF", "-INF", "NAN".
-func appendPHPFloatString(buf []byte, f float64) []byte {
-	switch {
-	case math.IsInf(f, 1):
-		return append(buf, "INF"...)
-	case math.IsInf(f, -1):
-		return append(buf, "-INF"...)
-	case math.IsNaN(f):
-		return append(buf, "NAN"...)
-	case f == 0:
-		if math.Signbit(f) {
-			return append(buf, '-', '0')
-		}
-		return append(buf, '0')
-	}
-	return appendFloat(buf, f, 13, 14, 'E')
+	return php.AppendFloat(buf, f, -1, 17, 'e')
 }
 
 const hexDigits = "0123456789abcdef"

@@ -6,40 +6,6 @@ import (
 	"testing"
 )
 
-func TestPHPFloatString(t *testing.T) {
-	// The float vectors of php-src Zend/tests/double_to_string.phpt (precision=14).
-	tests := []struct {
-		f    float64
-		want string
-	}{
-		{290000000000000000, "2.9E+17"},
-		{290000000000000, "2.9E+14"},
-		{29000000000000, "29000000000000"},
-		{29000000000000.123123, "29000000000000"},
-		{29000000000000.7123123, "29000000000001"},
-		{29000.7123123, "29000.7123123"},
-		{239234242.7123123, "239234242.71231"},
-		{0.12345678901234567890, "0.12345678901235"},
-		{10000000000000, "10000000000000"},
-		{100000000000000, "1.0E+14"},
-		{1000000000000000001, "1.0E+18"},
-		{100000000000001, "1.0E+14"},
-		{10000000000, "10000000000"},
-		{999999999999999, "1.0E+15"},
-		{9999999999999999, "1.0E+16"},
-		{0, "0"},
-		// And the small end, INF, NAN, -0.
-		{1.0, "1"}, {0.5, "0.5"}, {-1.5, "-1.5"}, {0.1 + 0.2, "0.3"}, {0.0001, "0.0001"}, {0.00001, "1.0E-5"},
-		{1.5e-7, "1.5E-7"}, {1e100, "1.0E+100"}, {math.Inf(1), "INF"}, {math.Inf(-1), "-INF"},
-		{math.NaN(), "NAN"}, {math.Copysign(0, -1), "-0"},
-	}
-	for _, tt := range tests {
-		if got := string(appendPHPFloatString(nil, tt.f)); got != tt.want {
-			t.Errorf("(string)%v = %q, want %q", tt.f, got, tt.want)
-		}
-	}
-}
-
 func TestJSONFloat(t *testing.T) {
 	// json_encode() with serialize_precision = -1 and no JSON_PRESERVE_ZERO_FRACTION.
 	tests := []struct {
@@ -109,36 +75,6 @@ func TestPHPIntKey(t *testing.T) {
 	} {
 		if _, got := phpIntKey(k); got != want {
 			t.Errorf("phpIntKey(%q) = %v, want %v", k, got, want)
-		}
-	}
-}
-
-func TestLeafOf(t *testing.T) {
-	type myInt int16
-	s := "x"
-	tests := []struct {
-		in   any
-		want leaf
-	}{
-		{nil, leaf{k: leafNull}},
-		{(*int)(nil), leaf{k: leafNull}},
-		{&s, leaf{k: leafString, s: "x"}},
-		{myInt(-4), leaf{k: leafInt, i: -4}},
-		{uint(5), leaf{k: leafInt, i: 5}},
-		{uint64(math.MaxUint64), leaf{k: leafFloat, f: math.MaxUint64}},
-		{float32(0.1), leaf{k: leafFloat, f: 0.1}},
-		{json.Number("12"), leaf{k: leafInt, i: 12}},
-		{json.Number("1.5"), leaf{k: leafFloat, f: 1.5}},
-		{json.Number("abc"), leaf{k: leafString, s: "abc"}},
-		{json.Number(`"1"`), leaf{k: leafString, s: `"1"`}},
-		{[]byte("b"), leaf{k: leafString, s: "b"}},
-		{struct{}{}, leaf{k: leafOther}},
-		{map[string]any{}, leaf{k: leafOther}},
-		{func() {}, leaf{k: leafOther}},
-	}
-	for _, tt := range tests {
-		if got := leafOf(tt.in); got != tt.want {
-			t.Errorf("leafOf(%#v) = %+v, want %+v", tt.in, got, tt.want)
 		}
 	}
 }
