@@ -38,8 +38,12 @@ type Pipeline struct {
 func (p *Pipeline) Dispatch(ctx context.Context, call *Call) (res *Result, err error) {
 	start := time.Now()
 	var caller *wsgate.Caller
+	var entry *functions.Entry
 	defer func() {
-		p.logCall(ctx, call, caller, err, time.Since(start))
+		if entry == nil { // refused before the lookup: metrics still name installed functions
+			entry, _ = p.Functions.Get(call.Function)
+		}
+		p.logCall(ctx, call, caller, entry, err, time.Since(start))
 	}()
 	// The token is checked first, as Moodle does; the authorizer refuses an
 	// empty function name once the token passed.
@@ -48,8 +52,8 @@ func (p *Pipeline) Dispatch(ctx context.Context, call *Call) (res *Result, err e
 	if err != nil {
 		return nil, err
 	}
-	entry, ok := p.Functions.Get(call.Function)
-	if !ok {
+	entry, _ = p.Functions.Get(call.Function)
+	if entry == nil {
 		return nil, wsgate.ErrInvalidRecord
 	}
 	raw := call.Params
@@ -154,7 +158,8 @@ func (p *Pipeline) logger() *slog.Logger {
 }
 
 // logCall logs each call once: never the token, never the parameters.
-func (p *Pipeline) logCall(ctx context.Context, call *Call, caller *wsgate.Caller, err error, d time.Duration) {
+// entry is the installed function, nil when call.Function names none.
+func (p *Pipeline) logCall(ctx context.Context, call *Call, caller *wsgate.Caller, entry *functions.Entry, err error, d time.Duration) {
 	outcome := "ok"
 	level := slog.LevelInfo
 	if err != nil {
@@ -164,8 +169,10 @@ func (p *Pipeline) logCall(ctx context.Context, call *Call, caller *wsgate.Calle
 			level = slog.LevelError
 		}
 	}
-	attrs := []slog.Attr{slog.String("function", call.Function), slog.String("protocol", call.Protocol),
-		slog.String("outcome", outcome), slog.Duration("duration", d), slog.String("remote", call.RemoteIP)}
+	// A fixed array keeps the attributes off the heap.
+	var buf [8]slog.Attr
+	attrs := append(buf[:0], slog.String("function", call.Function), slog.String("protocol", call.Protocol),
+		slog.String("outcome", outcome), slog.Duration("duration", d), slog.String("remote", call.RemoteIP))
 	if caller != nil {
 		attrs = append(attrs, slog.Int64("userid", caller.UserID), slog.String("service", caller.Shortname))
 	}
@@ -175,7 +182,7 @@ func (p *Pipeline) logCall(ctx context.Context, call *Call, caller *wsgate.Calle
 	p.logger().LogAttrs(ctx, level, "call", attrs...)
 	if p.Observe != nil {
 		fn := call.Function
-		if _, ok := p.Functions.Get(fn); !ok {
+		if entry == nil {
 			fn = "unknown"
 		}
 		p.Observe(fn, call.Protocol, outcome, d)

@@ -225,7 +225,11 @@ func (b *formBuilder) add(name, value string) error {
 // mangle replaces ' ' and '.' (and '[' when brackets is set) by '_', as PHP
 // does in variable names.
 func mangle(s string, brackets bool) string {
-	if !strings.ContainsAny(s, " .[") {
+	i := 0 // a byte loop: cheaper than strings.ContainsAny on short names
+	for i < len(s) && s[i] != ' ' && s[i] != '.' && s[i] != '[' {
+		i++
+	}
+	if i == len(s) {
 		return s
 	}
 	buf := []byte(s)
@@ -267,7 +271,11 @@ func phpIntKey(k string) (int64, bool) {
 // phpURLDecode is php_url_decode: '+' is a space, %XX with two hex digits is
 // a byte, any other '%' stays as it is.
 func phpURLDecode(s string) string {
-	if !strings.ContainsAny(s, "+%") {
+	i := 0 // a byte loop: cheaper than strings.ContainsAny on short strings
+	for i < len(s) && s[i] != '+' && s[i] != '%' {
+		i++
+	}
+	if i == len(s) {
 		return s
 	}
 	buf := make([]byte, 0, len(s))

@@ -220,22 +220,35 @@ func writeError(w http.ResponseWriter, f format, err error, withDebug bool) {
 	}
 }
 
+// Header values of webservice_rest_server::send_headers, built once and set
+// by direct assignment under canonical keys (net/http never modifies them).
+var (
+	hdrJSON        = []string{"application/json"}
+	hdrXML         = []string{"application/xml; charset=utf-8"}
+	hdrDisposition = []string{`inline; filename="response.xml"`}
+	hdrCache       = []string{"private, must-revalidate, pre-check=0, post-check=0, max-age=0"}
+	hdrExpires     = []string{"Thu, 01 Jan 1970 00:00:00 GMT"}
+	hdrPragma      = []string{"no-cache"}
+	hdrRanges      = []string{"none"}
+	hdrOrigin      = []string{"*"}
+)
+
 // writeBody sends a complete response with the headers of
 // webservice_rest_server::send_headers and status 200.
 func writeBody(w http.ResponseWriter, f format, body []byte) {
 	h := w.Header()
 	if f == formatJSON {
-		h.Set("Content-Type", "application/json")
+		h["Content-Type"] = hdrJSON
 	} else {
-		h.Set("Content-Type", "application/xml; charset=utf-8")
-		h.Set("Content-Disposition", `inline; filename="response.xml"`)
+		h["Content-Type"] = hdrXML
+		h["Content-Disposition"] = hdrDisposition
 	}
-	h.Set("Cache-Control", "private, must-revalidate, pre-check=0, post-check=0, max-age=0")
-	h.Set("Expires", "Thu, 01 Jan 1970 00:00:00 GMT")
-	h.Set("Pragma", "no-cache")
-	h.Set("Accept-Ranges", "none")
-	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Cache-Control"] = hdrCache
+	h["Expires"] = hdrExpires
+	h["Pragma"] = hdrPragma
+	h["Accept-Ranges"] = hdrRanges
+	h["Access-Control-Allow-Origin"] = hdrOrigin
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }
