@@ -14,6 +14,7 @@ import (
 
 	"wsgate"
 	"wsgate/functions"
+	"wsgate/functions/functionstest"
 	"wsgate/protocols"
 	"wsgate/protocols/soap"
 )
@@ -26,42 +27,15 @@ const (
 	testToken = "2f0c8f1e7a1b4c3d9e8f7a6b5c4d3e2f"
 )
 
-// Description builders, with Moodle's defaults: values accept null,
-// structures do not.
-func val(t functions.ParamType, doc string) *functions.Description {
-	return &functions.Description{Shape: functions.ValueShape, Type: t, Doc: doc, AllowNull: true}
-}
-
-func single(doc string, kv ...any) *functions.Description {
-	d := &functions.Description{Shape: functions.SingleShape, Doc: doc, Keys: []functions.Key{}}
-	for i := 0; i < len(kv); i += 2 {
-		d.Keys = append(d.Keys, functions.Key{Name: kv[i].(string), Desc: kv[i+1].(*functions.Description)})
-	}
-	return d
-}
-
-func multiple(doc string, content *functions.Description) *functions.Description {
-	return &functions.Description{Shape: functions.MultipleShape, Doc: doc, Content: content}
-}
-
-func opt(d *functions.Description) *functions.Description {
-	c := *d
-	c.Presence = functions.Optional
-	return &c
-}
-
-func def(d *functions.Description, v any) *functions.Description {
-	c := *d
-	c.Presence = functions.Default
-	c.DefaultVal = v
-	return &c
-}
-
-func notNull(d *functions.Description) *functions.Description {
-	c := *d
-	c.AllowNull = false
-	return &c
-}
+// Description builders, with Moodle's defaults (functionstest).
+var (
+	val      = functionstest.Value
+	single   = functionstest.Single
+	multiple = functionstest.Multiple
+	opt      = functionstest.Optional
+	def      = functionstest.Default
+	notNull  = functionstest.NotNull
+)
 
 // catalog is the fixed test catalog the golden WSDL and the committed
 // client describe.

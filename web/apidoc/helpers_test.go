@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"wsgate/functions"
+	"wsgate/functions/functionstest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -36,48 +37,16 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-// Description builders, with Moodle's defaults: values allow null,
-// structures do not.
-
-func val(t functions.ParamType, doc string) *functions.Description {
-	return &functions.Description{Shape: functions.ValueShape, Type: t, Doc: doc, AllowNull: true}
-}
-
-func single(doc string, kv ...any) *functions.Description {
-	d := &functions.Description{Shape: functions.SingleShape, Doc: doc}
-	for i := 0; i+1 < len(kv); i += 2 {
-		d.Keys = append(d.Keys, functions.Key{Name: kv[i].(string), Desc: kv[i+1].(*functions.Description)})
-	}
-	return d
-}
-
-func multiple(doc string, content *functions.Description) *functions.Description {
-	return &functions.Description{Shape: functions.MultipleShape, Doc: doc, Content: content}
-}
-
-func opt(d *functions.Description) *functions.Description {
-	c := *d
-	c.Presence = functions.Optional
-	return &c
-}
-
-func def(d *functions.Description, v any) *functions.Description {
-	c := *d
-	c.Presence, c.DefaultVal = functions.Default, v
-	return &c
-}
-
-func notNull(d *functions.Description) *functions.Description {
-	c := *d
-	c.AllowNull = false
-	return &c
-}
-
-func nullable(d *functions.Description) *functions.Description {
-	c := *d
-	c.AllowNull = true
-	return &c
-}
+// Description builders, with Moodle's defaults (functionstest).
+var (
+	val      = functionstest.Value
+	single   = functionstest.Single
+	multiple = functionstest.Multiple
+	opt      = functionstest.Optional
+	def      = functionstest.Default
+	notNull  = functionstest.NotNull
+	nullable = functionstest.Nullable
+)
 
 // createUsers is shaped like Moodle's core_user_create_users.
 var createUsers = &functions.Function{
