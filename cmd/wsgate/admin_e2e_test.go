@@ -168,7 +168,8 @@ func TestAdminAPIFlow(t *testing.T) {
 			var second *App
 			if dialect == db.Postgres {
 				// A second instance on the same database; poll slowly so only NOTIFY can be fast.
-				second = startApp(t, dbURL, "WSGATE_CALLS_CHANGE_POLL_INTERVAL=1h")
+				// It shares the bus configuration: either instance may relay the outbox.
+				second = startApp(t, dbURL, append([]string{"WSGATE_CALLS_CHANGE_POLL_INTERVAL=1h"}, env...)...)
 				if got := restGet(t, second.URL(), q); !strings.Contains(got, `"username":"partner1"`) {
 					t.Fatalf("the call on the second instance: %s", got)
 				}
