@@ -132,7 +132,7 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 		g.Close()
 		return nil, err
 	}
-	a.metrics = metrics.New(metrics.Sources{DB: d.DB, Cache: g.auth.Stats, Backlog: a.relay.Backlog, Log: log})
+	a.metrics = metrics.New(metrics.Sources{DB: d.DB, Cache: func() metrics.CacheStats { return metrics.CacheStats(g.auth.Stats()) }, Backlog: a.relay.Backlog, Log: log})
 	g.pipeline.Observe = a.metrics.Observe
 	if a.Engine, err = a.routes(); err != nil {
 		a.Close()

@@ -13,8 +13,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"wsgate/services"
 )
 
 // Metrics holds the collectors of one gateway process.
@@ -24,10 +22,17 @@ type Metrics struct {
 	latency  *prometheus.HistogramVec
 }
 
+// CacheStats is the size of the authorization cache at scrape time
+// (filled by cmd from services.Authorizer.Stats, so metrics imports nothing above it).
+type CacheStats struct {
+	Tokens, UnknownTokens, Users int
+	Invalidations                uint64
+}
+
 // Sources are the parts whose state is read at scrape time.
 type Sources struct {
 	DB      *sql.DB
-	Cache   func() services.CacheStats
+	Cache   func() CacheStats
 	Backlog func(ctx context.Context) (int, error)
 	Log     *slog.Logger
 }
@@ -50,11 +55,11 @@ func New(src Sources) *Metrics {
 	if src.Cache != nil {
 		for _, g := range []struct {
 			name, help string
-			read       func(services.CacheStats) float64
+			read       func(CacheStats) float64
 		}{
-			{"wsgate_authz_cache_tokens", "Tokens held in the authorization cache.", func(s services.CacheStats) float64 { return float64(s.Tokens) }},
-			{"wsgate_authz_cache_unknown_tokens", "Token values remembered as unknown.", func(s services.CacheStats) float64 { return float64(s.UnknownTokens) }},
-			{"wsgate_authz_cache_users", "Users held in the authorization cache.", func(s services.CacheStats) float64 { return float64(s.Users) }},
+			{"wsgate_authz_cache_tokens", "Tokens held in the authorization cache.", func(s CacheStats) float64 { return float64(s.Tokens) }},
+			{"wsgate_authz_cache_unknown_tokens", "Token values remembered as unknown.", func(s CacheStats) float64 { return float64(s.UnknownTokens) }},
+			{"wsgate_authz_cache_users", "Users held in the authorization cache.", func(s CacheStats) float64 { return float64(s.Users) }},
 		} {
 			read := g.read
 			m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: g.name, Help: g.help},
