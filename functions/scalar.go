@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"wsgate/functions/paramclean"
 	"wsgate/internal/php"
 )
 
@@ -33,19 +34,19 @@ func (val *Validator) scalar(d *Description, x any, sc php.Value, ret bool) (any
 		case php.Int:
 			i = sc.Int
 		case php.Float:
-			i = floatToIntCap(sc.Float)
+			i = paramclean.FloatToIntCap(sc.Float)
 		case php.Bool:
 			if sc.Bool {
 				i = 1
 			}
 		case php.String:
-			i = phpToInt(sc.Str)
+			i = paramclean.ToInt(sc.Str)
 		}
-		i = permission(i)
+		i = paramclean.Permission(i)
 		return i, sc.String() == strconv.FormatInt(i, 10)
 	case ParamRaw:
 		if sc.Kind == php.String {
-			if !isCleanUTF8(sc.Str) {
+			if !paramclean.IsCleanUTF8(sc.Str) {
 				return nil, false
 			}
 			return stringValue(x, sc.Str), true
@@ -83,11 +84,11 @@ func intValue(x any, sc php.Value) (any, bool) {
 		}
 		return sc.Int, true
 	case php.String:
-		if i, ok := canonicalInt(sc.Str); ok {
+		if i, ok := paramclean.CanonicalInt(sc.Str); ok {
 			return i, true
 		}
 	case php.Float:
-		i := floatToIntCap(sc.Float)
+		i := paramclean.FloatToIntCap(sc.Float)
 		if php.FloatString(sc.Float) == strconv.FormatInt(i, 10) {
 			return i, true
 		}
@@ -113,8 +114,8 @@ func floatValue(x any, sc php.Value) (any, bool) {
 	case php.String:
 		// PHP 8's is_numeric allows trailing whitespace and PCRE's "$" a final
 		// newline, so "1.5\n" passes too.
-		if isMoodleFloat(sc.Str) || (strings.HasSuffix(sc.Str, "\n") && isMoodleFloat(sc.Str[:len(sc.Str)-1])) {
-			return phpToFloat(sc.Str), true
+		if paramclean.IsMoodleFloat(sc.Str) || (strings.HasSuffix(sc.Str, "\n") && paramclean.IsMoodleFloat(sc.Str[:len(sc.Str)-1])) {
+			return paramclean.ToFloat(sc.Str), true
 		}
 	}
 	return nil, false
@@ -125,38 +126,29 @@ func floatValue(x any, sc php.Value) (any, bool) {
 func (val *Validator) accepts(t ParamType, s string) bool {
 	switch t {
 	case ParamRaw:
-		return isCleanUTF8(s)
+		return paramclean.IsCleanUTF8(s)
 	case ParamText, ParamNotags:
 		if strings.IndexByte(s, '<') < 0 {
-			return isCleanUTF8(s)
+			return paramclean.IsCleanUTF8(s)
 		}
 	case ParamAlpha:
-		return allBytes(s, isAlpha)
+		return paramclean.AllBytes(s, paramclean.IsAlpha)
 	case ParamAlphaext:
-		return allBytes(s, isAlphaext)
+		return paramclean.AllBytes(s, paramclean.IsAlphaext)
 	case ParamAlphanum:
-		return allBytes(s, isAlphanum)
+		return paramclean.AllBytes(s, paramclean.IsAlphanum)
 	case ParamAlphanumext, ParamSafedir:
-		return allBytes(s, isAlphanumext)
+		return paramclean.AllBytes(s, paramclean.IsAlphanumext)
 	case ParamSequence:
-		return allBytes(s, isSequence)
+		return paramclean.AllBytes(s, paramclean.IsSequence)
 	case ParamSafepath:
-		return allBytes(s, isSafepath)
+		return paramclean.AllBytes(s, paramclean.IsSafepath)
 	case ParamUsername:
-		if allBytes(s, isUsernameByte) {
+		if paramclean.AllBytes(s, paramclean.IsUsernameByte) {
 			return true
 		}
 	case ParamCapability:
-		return s == "" || (isCapabilityName(s) && (val.KnownCapability == nil || val.KnownCapability(s)))
+		return s == "" || (paramclean.IsCapabilityName(s) && (val.KnownCapability == nil || val.KnownCapability(s)))
 	}
 	return Clean(t, s) == s
-}
-
-func allBytes(s string, ok func(byte) bool) bool {
-	for i := 0; i < len(s); i++ {
-		if !ok(s[i]) {
-			return false
-		}
-	}
-	return true
 }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"wsgate/functions/paramclean"
 )
 
 // view gives keyed access to a PHP array or object held in any Go shape:
@@ -52,7 +54,7 @@ func (v *view) get(key string) (x any, ok bool) {
 		x, ok = v.m[key]
 		return x, ok
 	case v.l != nil:
-		if i, ok := canonicalInt(key); ok && i >= 0 && i < int64(len(v.l)) {
+		if i, ok := paramclean.CanonicalInt(key); ok && i >= 0 && i < int64(len(v.l)) {
 			return v.l[i], true
 		}
 		return nil, false
@@ -71,7 +73,7 @@ func (v *view) get(key string) (x any, ok bool) {
 		}
 		return e.Interface(), true
 	}
-	if i, ok := canonicalInt(key); ok && i >= 0 && i < int64(v.rv.Len()) {
+	if i, ok := paramclean.CanonicalInt(key); ok && i >= 0 && i < int64(v.rv.Len()) {
 		return v.rv.Index(int(i)).Interface(), true
 	}
 	return nil, false
@@ -153,7 +155,7 @@ func mapValues(m map[string]any) []any {
 	out := make([]any, len(m))
 	direct := true
 	for k, x := range m {
-		i, ok := canonicalInt(k)
+		i, ok := paramclean.CanonicalInt(k)
 		if !ok || i < 0 || i >= int64(len(m)) {
 			direct = false
 			break
@@ -183,7 +185,7 @@ func sortPHPKeys(ks []string) {
 	}
 	ps := make([]pk, len(ks))
 	for j, k := range ks {
-		i, ok := canonicalInt(k)
+		i, ok := paramclean.CanonicalInt(k)
 		ps[j] = pk{k, i, ok}
 	}
 	slices.SortFunc(ps, func(a, b pk) int {
@@ -217,7 +219,7 @@ func mapKey(t reflect.Type, key string) (reflect.Value, bool) {
 	case reflect.String:
 		return reflect.ValueOf(key).Convert(t), true
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		i, ok := canonicalInt(key)
+		i, ok := paramclean.CanonicalInt(key)
 		if !ok {
 			return reflect.Value{}, false
 		}
@@ -225,7 +227,7 @@ func mapKey(t reflect.Type, key string) (reflect.Value, bool) {
 		k.SetInt(i)
 		return k, k.Int() == i
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		i, ok := canonicalInt(key)
+		i, ok := paramclean.CanonicalInt(key)
 		if !ok || i < 0 {
 			return reflect.Value{}, false
 		}

@@ -1,4 +1,4 @@
-package functions
+package paramclean
 
 import (
 	"math"
@@ -11,8 +11,8 @@ import (
 // and the numeric prefix rules of the (int) and (float) casts. The (string)
 // cast of scalars and gettype() names are in wsgate/internal/php.
 
-// phpTrim is PHP's trim() with its default character set " \t\n\r\0\x0B".
-func phpTrim(s string) string {
+// Trim is PHP's trim() with its default character set " \t\n\r\0\x0B".
+func Trim(s string) string {
 	i, j := 0, len(s)
 	for i < j && isTrimByte(s[i]) {
 		i++
@@ -78,9 +78,9 @@ func numericPrefix(s string) (start, end int, isInt bool) {
 	return start, i, isInt
 }
 
-// phpToInt is PHP's (int) cast of a string: the numeric prefix, truncated;
+// ToInt is PHP's (int) cast of a string: the numeric prefix, truncated;
 // out-of-range values saturate.
-func phpToInt(s string) int64 {
+func ToInt(s string) int64 {
 	start, end, isInt := numericPrefix(s)
 	if start == end {
 		return 0
@@ -92,12 +92,12 @@ func phpToInt(s string) int64 {
 		}
 	}
 	f, _ := strconv.ParseFloat(num, 64)
-	return floatToIntCap(f)
+	return FloatToIntCap(f)
 }
 
-// floatToIntCap truncates f, saturating out-of-range values; NaN and
+// FloatToIntCap truncates f, saturating out-of-range values; NaN and
 // infinities give 0.
-func floatToIntCap(f float64) int64 {
+func FloatToIntCap(f float64) int64 {
 	switch {
 	case math.IsNaN(f) || math.IsInf(f, 0):
 		return 0
@@ -109,10 +109,10 @@ func floatToIntCap(f float64) int64 {
 	return int64(f)
 }
 
-// phpToFloat is PHP's (float) cast of a string: the numeric prefix, else 0.
+// ToFloat is PHP's (float) cast of a string: the numeric prefix, else 0.
 // As an exception "INF" and "-INF" (PHP's own rendering) read back as
 // infinities, so cleaning stays idempotent.
-func phpToFloat(s string) float64 {
+func ToFloat(s string) float64 {
 	switch s {
 	case "INF":
 		return math.Inf(1)
@@ -127,9 +127,9 @@ func phpToFloat(s string) float64 {
 	return f
 }
 
-// isMoodleFloat reports whether a string passes validate_param's PARAM_FLOAT
+// IsMoodleFloat reports whether a string passes validate_param's PARAM_FLOAT
 // rule: is_numeric() and ^[+-]?[0-9]*\.?[0-9]*(e[-+]?[0-9]+)?$ (case-insensitive).
-func isMoodleFloat(s string) bool {
+func IsMoodleFloat(s string) bool {
 	i := 0
 	if i < len(s) && (s[i] == '+' || s[i] == '-') {
 		i++
@@ -163,9 +163,9 @@ func isMoodleFloat(s string) bool {
 	return i == len(s)
 }
 
-// canonicalInt parses s when it is exactly the decimal form of an int64
+// CanonicalInt parses s when it is exactly the decimal form of an int64
 // ("12", "-5"; not "012", "+1", "-0", " 1").
-func canonicalInt(s string) (int64, bool) {
+func CanonicalInt(s string) (int64, bool) {
 	if s == "" || len(s) > 20 {
 		return 0, false
 	}
@@ -185,8 +185,8 @@ func canonicalInt(s string) (int64, bool) {
 	return v, err == nil
 }
 
-// isCleanUTF8 reports whether fixUTF8 would leave s unchanged.
-func isCleanUTF8(s string) bool {
+// IsCleanUTF8 reports whether FixUTF8 would leave s unchanged.
+func IsCleanUTF8(s string) bool {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -205,10 +205,10 @@ func isCleanUTF8(s string) bool {
 	return true
 }
 
-// fixUTF8 is Moodle's fix_utf8() for strings: NUL bytes, U+FFFE, U+FFFF and
+// FixUTF8 is Moodle's fix_utf8() for strings: NUL bytes, U+FFFE, U+FFFF and
 // bytes that are not part of a valid UTF-8 sequence are dropped.
-func fixUTF8(s string) string {
-	if isCleanUTF8(s) {
+func FixUTF8(s string) string {
+	if IsCleanUTF8(s) {
 		return s
 	}
 	b := make([]byte, 0, len(s))
@@ -222,8 +222,8 @@ func fixUTF8(s string) string {
 	return string(b)
 }
 
-// isCSpace is C's isspace() in the C locale.
-func isCSpace(c byte) bool {
+// IsCSpace is C's isspace() in the C locale.
+func IsCSpace(c byte) bool {
 	return c == ' ' || (c >= '\t' && c <= '\r')
 }
 
@@ -246,10 +246,10 @@ func isUCPCntrl(r rune) bool {
 	return r < 0x20 || (r >= 0x7F && r <= 0x9F)
 }
 
-// pcreMatch runs a full-match check with PCRE's "$" semantics: without the
+// PCREMatch runs a full-match check with PCRE's "$" semantics: without the
 // D modifier "$" also matches before a final newline, so "abc\n" passes a
 // pattern that accepts "abc".
-func pcreMatch(ok func(string) bool, s string) bool {
+func PCREMatch(ok func(string) bool, s string) bool {
 	if ok(s) {
 		return true
 	}

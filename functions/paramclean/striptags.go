@@ -1,14 +1,14 @@
-package functions
+package paramclean
 
 import "strings"
 
-// stripTags is PHP 8's strip_tags(s, allow): a port of php_strip_tags_ex,
+// StripTags is PHP 8's strip_tags(s, allow): a port of php_strip_tags_ex,
 // the byte state machine that drops HTML and PHP tags and comments. allow
 // lists the tags to keep in lower case, e.g. "<lang>".
 //
 // States: 0 text, 1 inside a tag, 2 inside <? ... ?>, 3 inside <! ... >,
 // 4 inside <!-- ... -->.
-func stripTags(s, allow string) string {
+func StripTags(s, allow string) string {
 	if strings.IndexByte(s, '<') < 0 && strings.IndexByte(s, 0) < 0 {
 		return s // nothing can change: '>' in text is kept while depth is 0
 	}
@@ -40,7 +40,7 @@ func stripTags(s, allow string) string {
 				if inQ != 0 {
 					break
 				}
-				if isCSpace(at(p + 1)) {
+				if IsCSpace(at(p + 1)) {
 					out = append(out, c)
 					break
 				}
@@ -66,7 +66,7 @@ func stripTags(s, allow string) string {
 				if inQ != 0 {
 					break
 				}
-				if isCSpace(at(p + 1)) {
+				if IsCSpace(at(p + 1)) {
 					keep(c)
 					break
 				}
@@ -226,7 +226,7 @@ func tagFind(tag []byte, allow string) bool {
 			norm = append(norm, c)
 			continue
 		}
-		if isCSpace(c) {
+		if IsCSpace(c) {
 			if seen {
 				break
 			}

@@ -1,4 +1,4 @@
-package functions
+package paramclean
 
 import (
 	"regexp"
@@ -34,36 +34,36 @@ var (
 	domainNameRe  = regexp.MustCompile(`^([a-zA-Z0-9](([a-zA-Z0-9-]{0,61})[a-zA-Z0-9])?\.)*([a-zA-Z](([a-zA-Z0-9-]*)[a-zA-Z0-9])?)$`)
 )
 
-// cleanURL is PARAM_URL: the value if validateUrlSyntax accepts it, else "".
-func cleanURL(s string) string {
-	s = fixUTF8(s)
-	if s == "" || s == "0" || !pcreMatch(urlRe.MatchString, s) {
+// URL is PARAM_URL: the value if validateUrlSyntax accepts it, else "".
+func URL(s string) string {
+	s = FixUTF8(s)
+	if s == "" || s == "0" || !PCREMatch(urlRe.MatchString, s) {
 		return ""
 	}
 	return s
 }
 
-// cleanLocalURL is PARAM_LOCALURL with no wwwroot configured: a valid URL
+// LocalURL is PARAM_LOCALURL with no wwwroot configured: a valid URL
 // that is root-relative ("/..."), a syntactically valid relative URL
 // without "javascript:", or a full http(s)/ftp URL (any host counts as
 // local when the gateway has no wwwroot of its own).
-func cleanLocalURL(s string) string {
-	s = cleanURL(s)
+func LocalURL(s string) string {
+	s = URL(s)
 	switch {
 	case s == "" || s == "0":
 		return ""
 	case strings.HasPrefix(s, "/"), schemeRe.MatchString(s):
 		return s
-	case pcreMatch(relativeURLRe.MatchString, "/"+s) && !javascriptRe.MatchString(s):
+	case PCREMatch(relativeURLRe.MatchString, "/"+s) && !javascriptRe.MatchString(s):
 		return s
 	}
 	return ""
 }
 
-// cleanHost is PARAM_HOST (Moodle 4.5+): a domain name (ip_utils::
+// Host is PARAM_HOST (Moodle 4.5+): a domain name (ip_utils::
 // is_domain_name) or an IPv4 dotted quad (FILTER_VALIDATE_IP), else "".
-func cleanHost(s string) string {
-	if (len(s) <= 253 && pcreMatch(domainNameRe.MatchString, s)) || isIPv4(s) {
+func Host(s string) string {
+	if (len(s) <= 253 && PCREMatch(domainNameRe.MatchString, s)) || isIPv4(s) {
 		return s
 	}
 	return ""

@@ -1,15 +1,15 @@
-package functions
+package paramclean
 
 import (
 	"regexp"
 	"strings"
 )
 
-// cleanEmail is PARAM_EMAIL: the value when Moodle's validate_email()
+// Email is PARAM_EMAIL: the value when Moodle's validate_email()
 // accepts it (PHPMailer's default validator, i.e. PHP's
 // FILTER_VALIDATE_EMAIL, and no '<' or '>'), else "".
-func cleanEmail(s string) string {
-	s = fixUTF8(s)
+func Email(s string) string {
+	s = FixUTF8(s)
 	if s == "" || !isEmail(s) {
 		return ""
 	}
@@ -122,15 +122,15 @@ func isEmailHost(s string) bool {
 			s = ""
 		}
 		labels++
-		if label == "" || len(label) >= 64 || !isAlphanum(label[0]) || !isAlphanum(label[len(label)-1]) {
+		if label == "" || len(label) >= 64 || !IsAlphanum(label[0]) || !IsAlphanum(label[len(label)-1]) {
 			return false
 		}
 		for j := 0; j < len(label); j++ {
-			if !isAlphanum(label[j]) && label[j] != '-' {
+			if !IsAlphanum(label[j]) && label[j] != '-' {
 				return false
 			}
 		}
-		if s == "" && !isAlpha(label[0]) {
+		if s == "" && !IsAlpha(label[0]) {
 			return false
 		}
 	}

@@ -1,4 +1,4 @@
-package functions
+package paramclean
 
 import (
 	"math"
@@ -12,19 +12,19 @@ func TestPHPCasts(t *testing.T) {
 		"-9e99": math.MinInt64, "99999999999999999999": math.MaxInt64,
 	}
 	for s, want := range ints {
-		if got := phpToInt(s); got != want {
+		if got := ToInt(s); got != want {
 			t.Errorf("(int)%q = %d, want %d", s, got, want)
 		}
 	}
 	floats := map[string]float64{"1.5": 1.5, " 1.5x": 1.5, ".5": 0.5, "5.": 5, "1e3": 1000, "1e": 1, "abc": 0, "-.5e1": -5}
 	for s, want := range floats {
-		if got := phpToFloat(s); got != want {
+		if got := ToFloat(s); got != want {
 			t.Errorf("(float)%q = %v, want %v", s, got, want)
 		}
 	}
 	for s, want := range map[string]bool{"1": true, "-1.5": true, ".5": true, "5.": true, "1e5": true,
 		"+.1e-3": true, ".": false, "e5": false, "1e": false, "": false, " 1": false, "1 ": false, "0x1": false, "1,5": false} {
-		if got := isMoodleFloat(s); got != want {
+		if got := IsMoodleFloat(s); got != want {
 			t.Errorf("isMoodleFloat(%q) = %v", s, got)
 		}
 	}

@@ -1,4 +1,4 @@
-package functions
+package paramclean
 
 import (
 	"regexp"
@@ -15,26 +15,26 @@ var (
 		`]+class="multilang"){2}[` + ucpSpace + `]*>$`)
 )
 
-// cleanText is clean_param(PARAM_TEXT): well-formed multilang markup
+// Text is clean_param(PARAM_TEXT): well-formed multilang markup
 // (<lang lang="xx">…</lang>, or <span lang="xx" class="multilang">…</span>)
 // survives, any other tag is stripped.
-func cleanText(s string) string {
-	s = fixUTF8(s)
+func Text(s string) string {
+	s = FixUTF8(s)
 	switch {
 	case strings.Contains(s, "</lang>"):
-		t := stripTags(s, "<lang>")
+		t := StripTags(s, "<lang>")
 		if multilangOK(t, "</lang>", langOpenRe) {
 			return t
 		}
-		return stripTags(t, "")
+		return StripTags(t, "")
 	case strings.Contains(s, "</span>"):
-		t := stripTags(s, "<span>")
+		t := StripTags(s, "<span>")
 		if multilangOK(t, "</span>", spanOpenRe) {
 			return t
 		}
-		return stripTags(t, "")
+		return StripTags(t, "")
 	}
-	return stripTags(s, "")
+	return StripTags(s, "")
 }
 
 // multilangOK walks the tags of s (preg_match_all('/<.*>/suU')): each must be
@@ -69,15 +69,15 @@ func multilangOK(s, closing string, open *regexp.Regexp) bool {
 	return found && !isOpen
 }
 
-// cleanNotags is clean_param(PARAM_NOTAGS).
-func cleanNotags(s string) string {
-	return stripTags(fixUTF8(s), "")
+// Notags is clean_param(PARAM_NOTAGS).
+func Notags(s string) string {
+	return StripTags(FixUTF8(s), "")
 }
 
-// cleanTag is clean_param(PARAM_TAG): controls, '<', '>' and '`' removed,
+// Tag is clean_param(PARAM_TAG): controls, '<', '>' and '`' removed,
 // whitespace runs collapsed, trimmed and cut to 50 characters.
-func cleanTag(s string) string {
-	s = fixUTF8(s)
+func Tag(s string) string {
+	s = FixUTF8(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -95,7 +95,7 @@ func cleanTag(s string) string {
 		space = false
 		b.WriteRune(r)
 	}
-	t := phpTrim(b.String())
+	t := Trim(b.String())
 	if utf8.RuneCountInString(t) > tagMaxLength {
 		n := 0
 		for i := range t {
@@ -112,13 +112,13 @@ func cleanTag(s string) string {
 // tagMaxLength is Moodle's TAG_MAX_LENGTH.
 const tagMaxLength = 50
 
-// cleanTaglist is clean_param(PARAM_TAGLIST): comma-separated tags, each
+// Taglist is clean_param(PARAM_TAGLIST): comma-separated tags, each
 // cleaned as a tag, empty ones dropped.
-func cleanTaglist(s string) string {
-	parts := strings.Split(fixUTF8(s), ",")
+func Taglist(s string) string {
+	parts := strings.Split(FixUTF8(s), ",")
 	out := parts[:0]
 	for _, p := range parts {
-		if t := cleanTag(p); t != "" {
+		if t := Tag(p); t != "" {
 			out = append(out, t)
 		}
 	}
