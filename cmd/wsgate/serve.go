@@ -226,7 +226,7 @@ func (a *App) URL() string { return "http://" + a.listener.Addr().String() }
 // in-flight requests finish within the configured grace period.
 func (a *App) Serve(ctx context.Context) error {
 	a.server = &http.Server{
-		Handler:           proxy.Handler(a.trusted, httplog.Middleware(a.Log, a.Engine)),
+		Handler:           proxy.Handler(a.trusted, httplog.Middleware(a.Log, cleanPaths(a.Engine))),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		IdleTimeout:       120 * time.Second,
