@@ -180,6 +180,7 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 		s.internalError(w, r, err)
 		return
 	}
+	defer res.Cancel() // on a panic; a reservation ends once
 	u, err := s.store.CheckPassword(r.Context(), body.Username, r.PostFormValue("password"))
 	if errors.Is(err, services.ErrInvalidLogin) {
 		res.Failure()

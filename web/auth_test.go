@@ -239,11 +239,11 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // loginAttempt is a login form fetched by a client of its own, to be posted
 // from another goroutine.
 type loginAttempt struct {
-	c                   *client
-	form                url.Values
-	status              int
-	location, setCookie string
-	err                 error
+	c        *client
+	form     url.Values
+	status   int
+	location string
+	err      error
 }
 
 func (f *fixture) loginAttempt(username, password string) *loginAttempt {

@@ -199,6 +199,7 @@ func (h *Handler) checkPassword(ctx context.Context, username, password, ip stri
 	if err != nil {
 		return services.User{}, err
 	}
+	defer res.Cancel() // on a panic; a reservation ends once
 	user, err := h.store.CheckPassword(ctx, username, password)
 	switch {
 	case errors.Is(err, services.ErrInvalidLogin):
