@@ -7,16 +7,19 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"wsgate"
 	"wsgate/admin"
+	"wsgate/internal/loginlimit"
 	"wsgate/services"
 )
 
 // maxForm bounds the body of a form.
 const maxForm = 1 << 20
+
+// loginPath is the login page, as logged.
+const loginPath = AdminPrefix + "login"
 
 // reqCtx is what an admin page knows about its request: the session and
 // the administrator, as a caller for the admin services.
@@ -161,36 +164,51 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 	body := loginBody{Username: strings.TrimSpace(r.PostFormValue("username")),
 		Next: safeNext(r.PostFormValue("next"))}
 	ip := remoteIP(r)
-	if wait := s.logins.blocked(body.Username, ip); wait > 0 {
-		body.Error = "Too many failed logins. Try again in " + minutes(wait) + "."
-		s.renderLogin(w, r, http.StatusTooManyRequests, sess, body)
-		return
+	refused := func(code string, locked bool) {
+		s.refusals.Log(r.Context(), loginlimit.Refusal{Endpoint: loginPath, Username: body.Username, Remote: ip,
+			ErrorCode: code, Locked: locked})
 	}
-	u, err := s.store.CheckPassword(r.Context(), body.Username, r.PostFormValue("password"))
-	if errors.Is(err, services.ErrInvalidLogin) {
-		s.logins.fail(body.Username, ip)
-		body.Error = "Invalid login, please try again."
-		s.renderLogin(w, r, http.StatusUnauthorized, sess, body)
+	res, err := s.logins.Reserve(r.Context(), body.Username, ip)
+	var locked *loginlimit.LockedError
+	if errors.As(err, &locked) {
+		refused(services.ErrInvalidLogin.Code, true)
+		body.Error = "Too many failed logins. Try again in " + minutes(locked.RetryAfter) + "."
+		s.renderLogin(w, r, http.StatusTooManyRequests, sess, body)
 		return
 	}
 	if err != nil {
 		s.internalError(w, r, err)
 		return
 	}
+	defer res.Cancel() // on a panic; a reservation ends once
+	u, err := s.store.CheckPassword(r.Context(), body.Username, r.PostFormValue("password"))
+	if errors.Is(err, services.ErrInvalidLogin) {
+		res.Failure()
+		refused(services.ErrInvalidLogin.Code, false)
+		body.Error = "Invalid login, please try again."
+		s.renderLogin(w, r, http.StatusUnauthorized, sess, body)
+		return
+	}
+	if err != nil {
+		res.Cancel()
+		s.internalError(w, r, err)
+		return
+	}
+	res.Success()
 	if _, _, err := s.adminUser(r.Context(), u.ID, ip); err != nil {
 		if wsgate.KindOf(err) != wsgate.Forbidden {
 			s.internalError(w, r, err)
 			return
 		}
+		refused(wsgate.CodeOf(err), false)
 		body.Error = err.Error() + "."
 		s.renderLogin(w, r, http.StatusForbidden, sess, body)
 		return
 	}
-	s.logins.reset(body.Username)
 	s.sessions.destroy(sess.id)
 	ns := s.sessions.create(u.ID)
 	s.setCookie(w, r, ns.id)
-	s.log.InfoContext(r.Context(), "admin pages login", "username", u.Username, "remote", ip)
+	s.log.InfoContext(r.Context(), "admin pages login", "username", loginlimit.Clip(u.Username), "remote", ip)
 	http.Redirect(w, r, body.Next, http.StatusSeeOther)
 }
 
@@ -226,83 +244,4 @@ func minutes(d time.Duration) string {
 		return "a minute"
 	}
 	return itoa(int64(m)) + " minutes"
-}
-
-// Failed logins allowed in loginWindow, per username and per address,
-// before logins are refused until the oldest failure leaves the window.
-const (
-	maxUserFailures = 5
-	maxAddrFailures = 20
-	loginWindow     = 15 * time.Minute
-	maxThrottleKeys = 100000
-)
-
-// throttle counts failed logins per username and per address.
-type throttle struct {
-	mu    sync.Mutex
-	fails map[string][]time.Time
-	now   func() time.Time
-}
-
-func newThrottle(now func() time.Time) *throttle {
-	return &throttle{fails: map[string][]time.Time{}, now: now}
-}
-
-func userKey(username string) string { return "u:" + strings.ToLower(username) }
-func addrKey(ip string) string       { return "a:" + ip }
-
-// recent drops the failures of key older than the window and returns the rest.
-func (t *throttle) recent(key string, now time.Time) []time.Time {
-	list := t.fails[key]
-	i := 0
-	for i < len(list) && now.Sub(list[i]) >= loginWindow {
-		i++
-	}
-	list = list[i:]
-	if len(list) == 0 {
-		delete(t.fails, key)
-	} else {
-		t.fails[key] = list
-	}
-	return list
-}
-
-// blocked returns how long logins of username from ip stay refused (0: not).
-func (t *throttle) blocked(username, ip string) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
-	var wait time.Duration
-	for _, k := range []struct {
-		key string
-		max int
-	}{{userKey(username), maxUserFailures}, {addrKey(ip), maxAddrFailures}} {
-		list := t.recent(k.key, now)
-		if len(list) >= k.max {
-			wait = max(wait, loginWindow-now.Sub(list[len(list)-k.max]))
-		}
-	}
-	return wait
-}
-
-// fail records a failed login of username from ip.
-func (t *throttle) fail(username, ip string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
-	if len(t.fails) >= maxThrottleKeys {
-		for k := range t.fails {
-			t.recent(k, now)
-		}
-	}
-	for _, k := range []string{userKey(username), addrKey(ip)} {
-		t.fails[k] = append(t.recent(k, now), now)
-	}
-}
-
-// reset forgets the failures of username after it logged in.
-func (t *throttle) reset(username string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.fails, userKey(username))
 }

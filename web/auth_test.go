@@ -1,11 +1,13 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -233,3 +235,174 @@ func attrOfName(r *response, name string) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// loginAttempt is a login form fetched by a client of its own, to be posted
+// from another goroutine.
+type loginAttempt struct {
+	c        *client
+	form     url.Values
+	status   int
+	location string
+	err      error
+}
+
+func (f *fixture) loginAttempt(username, password string) *loginAttempt {
+	c := f.client()
+	page := c.get("/admin/login").want(http.StatusOK)
+	return &loginAttempt{c: c, form: url.Values{"csrf_token": {page.csrf()}, "username": {username}, "password": {password}}}
+}
+
+// post sends the form; safe in any goroutine.
+func (a *loginAttempt) post() {
+	resp, err := a.c.http.PostForm(a.c.base+"/admin/login", a.form)
+	if err != nil {
+		a.err = err
+		return
+	}
+	_ = resp.Body.Close()
+	a.status, a.location = resp.StatusCode, resp.Header.Get("Location")
+}
+
+// Finding 2 of issue 12: 29 guesses of admin's password at once, then the
+// right one while they are in flight: exactly max_failures (5) reach the
+// password check and no session is made.
+func TestLoginParallelGuesses(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	var attempts []*loginAttempt
+	var guesses []func()
+	for range 29 {
+		a := f.loginAttempt("admin", "wrong")
+		attempts = append(attempts, a)
+		guesses = append(guesses, a.post)
+	}
+	right := f.loginAttempt("admin", adminPassword)
+	attempts = append(attempts, right)
+	if reached := f.checks.Race(guesses, []func(){right.post}); reached != 5 {
+		t.Errorf("%d logins reached the password check at once, want 5", reached)
+	}
+	if n := f.checks.N.Load(); n != 5 {
+		t.Errorf("%d password checks, want 5", n)
+	}
+	for i, a := range attempts {
+		if a.err != nil || a.status == http.StatusSeeOther {
+			t.Errorf("attempt %d: status %d to %q, %v", i, a.status, a.location, a.err)
+		}
+	}
+	if right.status != http.StatusTooManyRequests {
+		t.Errorf("the right password while guesses were in flight: %d, want 429", right.status)
+	}
+	f.client().login("admin", adminPassword).want(http.StatusTooManyRequests).contains("Too many failed logins")
+}
+
+// Finding 7 of issue 12: guesses from one address lock that address out of
+// the account, not the administrator at another address; and the address
+// cap holds across usernames.
+func TestLoginLockoutPerAddress(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(o *options) { o.proxies = []string{"127.0.0.1"} })
+	from := func(addr string) *client {
+		c := f.client()
+		c.header = http.Header{"X-Forwarded-For": {addr}}
+		return c
+	}
+	attacker := from("203.0.113.9")
+	for range 5 {
+		attacker.login("admin", "wrong").want(http.StatusUnauthorized)
+	}
+	attacker.login("admin", adminPassword).want(http.StatusTooManyRequests)
+	from("198.51.100.20").mustLogin("admin", adminPassword)
+	// The same /64 is the same address; another /64 is not.
+	v6 := from("2001:db8:1:2::1")
+	for range 5 {
+		v6.login("admin", "wrong").want(http.StatusUnauthorized)
+	}
+	from("2001:db8:1:2:ffff::9").login("admin", adminPassword).want(http.StatusTooManyRequests)
+	from("2001:db8:1:3::1").mustLogin("admin", adminPassword)
+	// 20 failures from one address, over many usernames, close it to all.
+	spray := from("192.0.2.44")
+	for i := range 20 {
+		spray.login("nobody"+itoa(int64(i)), "wrong").want(http.StatusUnauthorized)
+	}
+	spray.login("manager", adminPassword).want(http.StatusTooManyRequests)
+}
+
+// Finding 7 of issue 12: the session cookie is Secure when the client came
+// over TLS through a trusted proxy, not on an untrusted peer's word.
+func TestSessionCookieSecure(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name    string
+		proxies []string
+		siteURL string
+		proto   string
+		secure  bool
+	}{
+		{"trusted proxy, https", []string{"127.0.0.1"}, "", "https", true},
+		{"trusted proxy, HTTPS", []string{"127.0.0.0/8"}, "", "HTTPS", true},
+		{"trusted proxy, http", []string{"127.0.0.1"}, "", "http", false},
+		{"trusted proxy, no header", []string{"127.0.0.1"}, "", "", false},
+		{"untrusted peer, https", []string{"10.0.0.1"}, "", "https", false},
+		{"no proxies, https", nil, "", "https", false},
+		{"https site URL", nil, "https://gw.example", "", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, func(o *options) { o.proxies, o.siteURL = tt.proxies, tt.siteURL })
+			c := f.client()
+			if tt.proto != "" {
+				c.header = http.Header{"X-Forwarded-Proto": {tt.proto}}
+			}
+			if ck := cookie(t, c.get("/admin/login"), "wsgate_session"); ck.Secure != tt.secure {
+				t.Errorf("Secure = %v, want %v", ck.Secure, tt.secure)
+			}
+		})
+	}
+}
+
+// syncBuffer is a log destination safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) lines() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return strings.Split(strings.TrimSpace(s.b.String()), "\n")
+}
+
+// Findings 4 and 7 of issue 12: a failed page login is logged, one line
+// with the fields of token.php's, the username cut to 64 bytes.
+func TestLoginRefusalLogged(t *testing.T) {
+	t.Parallel()
+	logs := &syncBuffer{}
+	f := newFixture(t, func(o *options) { o.log = logs })
+	f.client().login("admin", "wrong").want(http.StatusUnauthorized)
+	long := strings.Repeat("é", 30000)
+	f.client().login(long, "wrong").want(http.StatusUnauthorized)
+	var refusals []string
+	for _, l := range logs.lines() {
+		if strings.Contains(l, "login refused") {
+			refusals = append(refusals, l)
+		}
+	}
+	if len(refusals) != 2 {
+		t.Fatalf("refusals logged: %q", refusals)
+	}
+	for _, want := range []string{"level=WARN", "endpoint=/admin/login", "username=admin", "remote=127.0.0.1",
+		"errorcode=invalidlogin", "locked=false"} {
+		if !strings.Contains(refusals[0], want) {
+			t.Errorf("log line %q lacks %q", refusals[0], want)
+		}
+	}
+	if len(refusals[1]) > 400 || !strings.Contains(refusals[1], strings.Repeat("é", 32)+"…") {
+		t.Errorf("long username logged as %d bytes: %.300q", len(refusals[1]), refusals[1])
+	}
+}

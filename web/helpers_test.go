@@ -22,6 +22,7 @@ import (
 	"wsgate/functions"
 	"wsgate/internal/db"
 	"wsgate/internal/db/dbtest"
+	"wsgate/internal/proxy"
 	"wsgate/protocols"
 	"wsgate/protocols/rest"
 	"wsgate/services"
@@ -51,13 +52,16 @@ type fixture struct {
 	auth    *services.Authorizer
 	srv     *httptest.Server
 	users   map[string]services.User
-	wakes   atomic.Int64 // AfterCommit calls
+	wakes   atomic.Int64    // AfterCommit calls
+	checks  *dbtest.Holding // the password checks
 }
 
 // options change how a fixture is built.
 type options struct {
 	catalog func(f *fixture) *functions.Catalog // the catalog the pages see; nil: the real one
 	siteURL string                              // Deps.SiteURL; "": none
+	proxies []string                            // trusted proxies, as trusted_proxies; the server runs behind proxy.Handler
+	log     io.Writer                           // where the pages log; nil: nowhere
 }
 
 func newFixture(t *testing.T, opts ...func(*options)) *fixture {
@@ -68,7 +72,8 @@ func newFixture(t *testing.T, opts ...func(*options)) *fixture {
 	}
 	ctx := context.Background()
 	d := dbtest.Open(t, db.SQLite, true)
-	store := services.NewStore(d, services.WithBcryptCost(4))
+	checks := dbtest.NewHolding("password_hash FROM users")
+	store := services.NewStore(d, services.WithBcryptCost(4), services.WithQuerier(checks.Wrap))
 	reg := functions.NewRegistry()
 	catalog := functions.NewCatalog(d, reg)
 	components.Register(reg, components.Deps{Store: store, Catalog: catalog, SiteName: "Test site",
@@ -83,7 +88,7 @@ func newFixture(t *testing.T, opts ...func(*options)) *fixture {
 	if err := catalog.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, db: d, store: store, catalog: catalog, users: map[string]services.User{}}
+	f := &fixture{t: t, db: d, store: store, catalog: catalog, users: map[string]services.User{}, checks: checks}
 	adminRole, err := store.EnsureAdminRole(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +124,10 @@ func newFixture(t *testing.T, opts ...func(*options)) *fixture {
 		}
 		f.users[u.name] = user
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if o.log == nil {
+		o.log = io.Discard
+	}
+	log := slog.New(slog.NewTextHandler(o.log, nil))
 	f.auth = services.NewAuthorizer(store, catalog, services.AuthorizerOptions{Logger: log})
 	f.catalog = catalog
 	if o.catalog != nil {
@@ -138,7 +146,11 @@ func newFixture(t *testing.T, opts ...func(*options)) *fixture {
 		t.Fatal(err)
 	}
 	e.Any("/webservice/rest/server.php", gin.WrapH(&rest.Server{Dispatcher: pipe, Log: log}))
-	f.srv = httptest.NewServer(e)
+	prefixes, err := proxy.ParsePrefixes(o.proxies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv = httptest.NewServer(proxy.Handler(prefixes, e))
 	t.Cleanup(f.srv.Close)
 	return f
 }
@@ -176,9 +188,10 @@ func (f *fixture) token(user, shortname string) string {
 
 // client is a browser without JavaScript: a cookie jar, no redirect following.
 type client struct {
-	t    *testing.T
-	base string
-	http *http.Client
+	t      *testing.T
+	base   string
+	http   *http.Client
+	header http.Header // sent with every request
 }
 
 func (f *fixture) client() *client {
@@ -198,6 +211,9 @@ type response struct {
 
 func (c *client) do(req *http.Request) *response {
 	c.t.Helper()
+	for k, v := range c.header {
+		req.Header[k] = v
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		c.t.Fatal(err)

@@ -54,41 +54,6 @@ func TestSessionStoreFull(t *testing.T) {
 	}
 }
 
-func TestThrottle(t *testing.T) {
-	c := &clock{t: time.Unix(1_700_000_000, 0)}
-	th := newThrottle(c.now)
-	for i := range maxUserFailures {
-		if th.blocked("Admin", "10.0.0.1") != 0 {
-			t.Fatalf("blocked after %d failures", i)
-		}
-		th.fail("admin", "10.0.0.1")
-		c.t = c.t.Add(time.Minute)
-	}
-	wait := th.blocked("ADMIN", "10.0.0.2")
-	if wait <= 0 || wait > loginWindow {
-		t.Fatalf("wait %v", wait)
-	}
-	if th.blocked("other", "10.0.0.2") != 0 {
-		t.Error("another user is blocked")
-	}
-	c.t = c.t.Add(wait)
-	if w := th.blocked("admin", "10.0.0.1"); w != 0 {
-		t.Errorf("still blocked %v after the oldest failure left the window", w)
-	}
-	// Per address: many usernames from one address.
-	for i := range maxAddrFailures {
-		th.fail("user"+itoa(int64(i)), "10.0.0.9")
-	}
-	if th.blocked("fresh", "10.0.0.9") == 0 {
-		t.Error("an address spraying usernames is not blocked")
-	}
-	th.fail("admin", "10.0.0.1")
-	th.reset("admin")
-	if _, ok := th.fails[userKey("admin")]; ok {
-		t.Error("reset kept the failures")
-	}
-}
-
 func TestSafeNext(t *testing.T) {
 	for in, want := range map[string]string{
 		"":                          "/admin/",

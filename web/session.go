@@ -8,10 +8,12 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"wsgate/internal/proxy"
 )
 
 // The session cookie: HttpOnly, SameSite=Strict, Path=/admin, Secure over
-// TLS (or when the site URL is https).
+// TLS, also when it ends at a trusted proxy (or when the site URL is https).
 const (
 	cookieName = "wsgate_session"
 	cookiePath = "/admin"
@@ -156,7 +158,7 @@ func (s *site) sessionOf(r *http.Request) (session, bool) {
 
 // secure reports whether the session cookie must be Secure.
 func (s *site) secure(r *http.Request) bool {
-	return r.TLS != nil || strings.HasPrefix(s.siteURL(), "https://")
+	return proxy.HTTPS(r) || strings.HasPrefix(s.siteURL(), "https://")
 }
 
 // setCookie hands the browser session id.

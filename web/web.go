@@ -12,6 +12,7 @@ import (
 
 	"wsgate/admin"
 	"wsgate/functions"
+	"wsgate/internal/loginlimit"
 	"wsgate/services"
 	"wsgate/web/apidoc"
 )
@@ -31,6 +32,12 @@ type Deps struct {
 	SiteURL func() string
 	// Log receives failures; nil for Admin.Log, else slog.Default().
 	Log *slog.Logger
+	// Logins limits password guessing at the login page; share it with
+	// /login/token.php. Nil: one of its own with the default limits.
+	Logins loginlimit.Limiter
+	// LoginRefusals logs refused logins; share it with /login/token.php.
+	// Nil: one of its own, writing to Log.
+	LoginRefusals *loginlimit.RefusalLog
 	// RecentErrors, when not nil, lists recent errors for the overview,
 	// newest first.
 	RecentErrors func() []string
@@ -60,7 +67,8 @@ type site struct {
 	auth     *services.Authorizer
 	api      *adminAPI
 	sessions *sessionStore
-	logins   *throttle
+	logins   loginlimit.Limiter
+	refusals *loginlimit.RefusalLog
 	pages    map[string]*template.Template
 	log      *slog.Logger
 	now      func() time.Time
@@ -88,7 +96,13 @@ func newSite(d Deps) (*site, error) {
 		s.name = "wsgate"
 	}
 	s.sessions = newSessionStore(s.now)
-	s.logins = newThrottle(s.now)
+	s.logins, s.refusals = d.Logins, d.LoginRefusals
+	if s.logins == nil {
+		s.logins = loginlimit.NewMemory(loginlimit.Options{Now: s.now})
+	}
+	if s.refusals == nil {
+		s.refusals = loginlimit.NewRefusalLog(s.log)
+	}
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err

@@ -76,12 +76,14 @@ type CallsConfig struct {
 	ChangePollInterval          time.Duration `mapstructure:"change_poll_interval"`
 }
 
-// LoginConfig shapes /login/token.php.
+// LoginConfig shapes /login/token.php and the limits on password guessing
+// it shares with /admin/login (see internal/loginlimit).
 type LoginConfig struct {
 	TokenDuration      time.Duration `mapstructure:"token_duration"`
 	MaxFailures        int           `mapstructure:"max_failures"`
 	MaxFailuresPerAddr int           `mapstructure:"max_failures_per_address"`
 	FailureWindow      time.Duration `mapstructure:"failure_window"`
+	MaxLockout         time.Duration `mapstructure:"max_lockout"`
 	// SecretFile holds the key that lets token.php hand out the same token again
 	// (created when missing). Empty: beside a SQLite store; none on PostgreSQL.
 	SecretFile string `mapstructure:"secret_file"`
@@ -128,6 +130,7 @@ var defaults = map[string]any{
 	"login.max_failures":                  5,
 	"login.max_failures_per_address":      20,
 	"login.failure_window":                "15m",
+	"login.max_lockout":                   "24h",
 	"login.secret_file":                   "",
 	"site.name":                           "wsgate",
 	"site.url":                            "",
@@ -266,13 +269,17 @@ func (c *Config) Validate() error {
 		return configErrorf("calls.change_poll_interval: must be positive")
 	}
 	for key, d := range map[string]time.Duration{"calls.timeout": c.Calls.Timeout, "calls.cache_ttl": c.Calls.CacheTTL,
-		"login.token_duration": c.Login.TokenDuration, "login.failure_window": c.Login.FailureWindow} {
+		"login.token_duration": c.Login.TokenDuration, "login.failure_window": c.Login.FailureWindow,
+		"login.max_lockout": c.Login.MaxLockout} {
 		if d < 0 {
 			return configErrorf("%s: must not be negative", key)
 		}
 	}
 	if c.Login.MaxFailures < 1 || c.Login.MaxFailuresPerAddr < 1 {
 		return configErrorf("login.max_failures and login.max_failures_per_address: must be at least 1")
+	}
+	if c.Login.MaxLockout > 0 && c.Login.MaxLockout < c.Login.FailureWindow {
+		return configErrorf("login.max_lockout: must be at least login.failure_window (%s)", c.Login.FailureWindow)
 	}
 	known := map[string]bool{}
 	for _, name := range admin.AllPlugins() {

@@ -86,6 +86,7 @@ func TestConfigErrors(t *testing.T) {
 		{"bad env value", "", []string{"WSGATE_LOG_FORMAT=yaml"}, "log.format"},
 		{"bad duration", "shutdown_grace: soon\n", nil, "shutdown_grace"},
 		{"bad yaml", "listen: [\n", nil, "config.yml"},
+		{"lockout cap below the window", "login:\n  failure_window: 1h\n  max_lockout: 10m\n", nil, "login.max_lockout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -24,6 +24,7 @@ import (
 	"wsgate/internal/db"
 	"wsgate/internal/health"
 	"wsgate/internal/httplog"
+	"wsgate/internal/loginlimit"
 	"wsgate/internal/metrics"
 	"wsgate/internal/proxy"
 	"wsgate/protocols/login"
@@ -75,7 +76,11 @@ type App struct {
 	Status *health.Status
 
 	login *login.Handler
-	relay *bus.Relay
+	// logins limits password guessing at /login/token.php and /admin/login
+	// alike; refusals logs the logins both refuse.
+	logins   loginlimit.Limiter
+	refusals *loginlimit.RefusalLog
+	relay    *bus.Relay
 	// changesHealth is the state of the watch for other processes' changes.
 	changesHealth *changes.Health
 	metrics       *metrics.Metrics
@@ -120,9 +125,11 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 	}
 	a := &App{gateway: g, Config: cfg, Log: log, DB: d, changesHealth: &changes.Health{}}
 	a.trusted, _ = proxy.ParsePrefixes(cfg.TrustedProxies) // validated with the configuration
+	a.logins = loginlimit.NewMemory(loginlimit.Options{MaxFailures: cfg.Login.MaxFailures,
+		MaxFailuresPerAddr: cfg.Login.MaxFailuresPerAddr, Window: cfg.Login.FailureWindow, MaxLockout: cfg.Login.MaxLockout})
+	a.refusals = loginlimit.NewRefusalLog(log)
 	a.login = login.NewHandler(g.store, login.Options{TokenDuration: cfg.Login.TokenDuration,
-		MaxFailures: cfg.Login.MaxFailures, MaxFailuresPerAddr: cfg.Login.MaxFailuresPerAddr,
-		Window: cfg.Login.FailureWindow, Secret: secret}, log)
+		Limiter: a.logins, Refusals: a.refusals, Secret: secret}, log)
 	a.Status = &health.Status{Version: wsgate.Version, Store: string(d.Dialect), Log: log,
 		SchemaVersion: func(ctx context.Context) (uint, error) { return schemaVersion(ctx, d) }}
 	a.Status.Add("database", func(ctx context.Context) error { return d.PingContext(ctx) })
@@ -181,6 +188,9 @@ func (a *App) routes() (*gin.Engine, error) {
 		SiteName: a.Config.Site.Name,
 		SiteURL:  func() string { return a.siteURL }, // read per request: the port is known once listening
 		Log:      a.Log,
+		Logins:   a.logins,
+		// One refusal log for both logins: one budget of lines a second.
+		LoginRefusals: a.refusals,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("admin pages: %w", err)

@@ -10,10 +10,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"wsgate"
+	"wsgate/internal/loginlimit"
 	"wsgate/protocols"
 	"wsgate/services"
 )
@@ -22,12 +22,17 @@ import (
 // moodle/webservice:createmobiletoken is enough to get a token.
 const MobileService = "moodle_mobile_app"
 
+// Endpoint is the path this handler serves, as logged.
+const Endpoint = "/login/token.php"
+
 // Options tunes the token endpoint.
 type Options struct {
-	TokenDuration      time.Duration // validity of a new token (Moodle: 12 weeks)
-	MaxFailures        int           // failed logins per username within Window
-	MaxFailuresPerAddr int           // failed logins per client address within Window
-	Window             time.Duration
+	TokenDuration time.Duration // validity of a new token (Moodle: 12 weeks)
+	// Limiter limits password guessing; share it with the other logins
+	// (the admin pages). Nil: one of its own with the default limits.
+	Limiter loginlimit.Limiter
+	// Refusals logs refused requests; share it too. Nil: one of its own.
+	Refusals *loginlimit.RefusalLog
 	// Secret derives the values of the tokens this endpoint creates, so that a
 	// later login can hand the same token out again although only its hash is
 	// stored. Without a secret every login gets a new token.
@@ -37,11 +42,9 @@ type Options struct {
 
 // Handler serves /login/token.php.
 type Handler struct {
-	store  *services.Store
-	opts   Options
-	log    *slog.Logger
-	byUser *limiter
-	byAddr *limiter
+	store *services.Store
+	opts  Options
+	log   *slog.Logger
 }
 
 // NewHandler returns the token endpoint over store.
@@ -49,25 +52,22 @@ func NewHandler(store *services.Store, opts Options, log *slog.Logger) *Handler 
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if opts.MaxFailures < 1 {
-		opts.MaxFailures = 5
-	}
-	if opts.MaxFailuresPerAddr < 1 {
-		opts.MaxFailuresPerAddr = 20
-	}
-	if opts.Window <= 0 {
-		opts.Window = 15 * time.Minute
-	}
 	if opts.TokenDuration <= 0 {
 		opts.TokenDuration = 12 * 7 * 24 * time.Hour
 	}
-	return &Handler{store: store, opts: opts, log: log,
-		byUser: newLimiter(opts.MaxFailures, opts.Window), byAddr: newLimiter(opts.MaxFailuresPerAddr, opts.Window)}
+	if opts.Limiter == nil {
+		opts.Limiter = loginlimit.NewMemory(loginlimit.Options{Now: opts.Now})
+	}
+	if opts.Refusals == nil {
+		opts.Refusals = loginlimit.NewRefusalLog(log)
+	}
+	return &Handler{store: store, opts: opts, log: log}
 }
 
 // failure is an answer in token.php's own error form.
 type failure struct {
 	code, message string
+	locked        bool // refused by the limiter, without a password check
 }
 
 func (f *failure) Error() string { return f.code }
@@ -94,8 +94,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ip := protocols.RemoteIP(r)
 	token, err := h.token(r.Context(), r.Form.Get("username"), r.Form.Get("password"), r.Form.Get("service"), ip)
 	if err != nil {
-		h.log.Warn("token request refused", "username", r.Form.Get("username"), "service", r.Form.Get("service"),
-			"remote", ip, "errorcode", errorCode(err))
+		var f *failure
+		h.opts.Refusals.Log(r.Context(), loginlimit.Refusal{Endpoint: Endpoint, Username: r.Form.Get("username"),
+			Service: r.Form.Get("service"), Remote: ip, ErrorCode: errorCode(err), Locked: errors.As(err, &f) && f.locked})
 	}
 	h.answer(w, token, err)
 }
@@ -147,24 +148,11 @@ func (h *Handler) token(ctx context.Context, username, password, shortname, ip s
 			return "", fail("missingparam", "A required parameter (%s) was missing", name)
 		}
 	}
-	now := h.opts.Now()
-	userKey := strings.ToLower(strings.TrimSpace(username))
-	if blocked, wait := h.byUser.blocked("u:"+userKey, now); blocked {
-		return "", fail("toomanyattempts", "Too many failed logins for this username: try again in %s", wait.Round(time.Second))
-	}
-	if blocked, wait := h.byAddr.blocked("a:"+ip, now); blocked {
-		return "", fail("toomanyattempts", "Too many failed logins from this address: try again in %s", wait.Round(time.Second))
-	}
-	user, err := h.store.CheckPassword(ctx, username, password)
+	user, err := h.checkPassword(ctx, username, password, ip)
 	if err != nil {
-		if errors.Is(err, services.ErrInvalidLogin) {
-			h.byUser.fail("u:"+userKey, now)
-			h.byAddr.fail("a:"+ip, now)
-			return "", fail("invalidlogin", "Invalid login, please try again")
-		}
 		return "", err
 	}
-	h.byUser.reset("u:" + userKey)
+	now := h.opts.Now()
 	svc, err := h.store.ServiceByShortname(ctx, shortname)
 	if err != nil || !svc.Enabled {
 		if err != nil && wsgate.KindOf(err) != wsgate.NotFound {
@@ -196,6 +184,36 @@ func (h *Handler) token(ctx context.Context, username, password, shortname, ip s
 	}
 	return h.create(ctx, user.ID, svc.ID, now)
 }
+
+// checkPassword checks the password within the login limits. A locked out
+// login gets Moodle's answer to a locked account: invalidlogin, as a wrong
+// password does, so the answer tells nothing about the password.
+func (h *Handler) checkPassword(ctx context.Context, username, password, ip string) (services.User, error) {
+	res, err := h.opts.Limiter.Reserve(ctx, username, ip)
+	var locked *loginlimit.LockedError
+	if errors.As(err, &locked) {
+		f := invalidLogin()
+		f.locked = true
+		return services.User{}, f
+	}
+	if err != nil {
+		return services.User{}, err
+	}
+	defer res.Cancel() // on a panic; a reservation ends once
+	user, err := h.store.CheckPassword(ctx, username, password)
+	switch {
+	case errors.Is(err, services.ErrInvalidLogin):
+		res.Failure()
+		return user, invalidLogin()
+	case err != nil:
+		res.Cancel()
+		return user, err
+	}
+	res.Success()
+	return user, nil
+}
+
+func invalidLogin() *failure { return fail("invalidlogin", "Invalid login, please try again") }
 
 // checkAuthorisedUser applies a restricted service's authorised-user row.
 func (h *Handler) checkAuthorisedUser(ctx context.Context, svc services.Service, user services.User, ip string, now time.Time) error {

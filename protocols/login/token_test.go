@@ -1,18 +1,21 @@
 package login_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
-	"io"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"wsgate/internal/db"
 	"wsgate/internal/db/dbtest"
+	"wsgate/internal/loginlimit"
 	"wsgate/protocols/login"
 	"wsgate/services"
 )
@@ -22,15 +25,37 @@ type env struct {
 	store   *services.Store
 	handler *login.Handler
 	now     time.Time
+	checks  *dbtest.Holding // the password checks
+	log     syncBuffer      // what the handler logs
+}
+
+// syncBuffer is a log destination safe for concurrent requests.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func newEnv(t *testing.T, d *db.DB, secret string) *env {
 	t.Helper()
-	e := &env{t: t, now: time.Unix(1_800_000_000, 0)}
+	e := &env{t: t, now: time.Unix(1_800_000_000, 0), checks: dbtest.NewHolding("password_hash FROM users")}
 	clock := func() time.Time { return e.now }
-	e.store = services.NewStore(d, services.WithBcryptCost(4), services.WithClock(clock))
-	e.handler = login.NewHandler(e.store, login.Options{MaxFailures: 3, MaxFailuresPerAddr: 5, Window: time.Minute,
-		Secret: []byte(secret), Now: clock}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	e.store = services.NewStore(d, services.WithBcryptCost(4), services.WithClock(clock),
+		services.WithQuerier(e.checks.Wrap))
+	limiter := loginlimit.NewMemory(loginlimit.Options{MaxFailures: 3, MaxFailuresPerAddr: 5, Window: time.Minute, Now: clock})
+	e.handler = login.NewHandler(e.store, login.Options{Limiter: limiter, Secret: []byte(secret), Now: clock},
+		slog.New(slog.NewTextHandler(&e.log, nil)))
 	ctx := context.Background()
 	must := func(err error) {
 		t.Helper()
@@ -50,6 +75,11 @@ func newEnv(t *testing.T, d *db.DB, secret string) *env {
 		must(err)
 		must(e.store.AssignRole(ctx, created.ID, role.ID))
 	}
+	for i := range 40 {
+		created, err := e.store.CreateUser(ctx, services.User{Username: fmt.Sprintf("spray%d", i), Auth: services.AuthManual}, "secret")
+		must(err)
+		must(e.store.AssignRole(ctx, created.ID, role.ID))
+	}
 	for _, s := range []services.Service{
 		{Name: "Mobile", Shortname: "moodle_mobile_app", Enabled: true},
 		{Name: "Restricted", Shortname: "restricted", Enabled: true, RestrictedUsers: true},
@@ -62,21 +92,44 @@ func newEnv(t *testing.T, d *db.DB, secret string) *env {
 	return e
 }
 
+// The address tests send from, unless they say otherwise.
+const testAddr = "192.0.2.7:5555"
+
 func (e *env) post(form url.Values) map[string]any {
 	e.t.Helper()
+	body, err := e.send(testAddr, form)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return body
+}
+
+// send posts form from addr; safe in any goroutine.
+func (e *env) send(addr string, form url.Values) (map[string]any, error) {
 	req := httptest.NewRequest("POST", "/login/token.php", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.RemoteAddr = "192.0.2.7:5555"
+	req.RemoteAddr = addr
 	w := httptest.NewRecorder()
 	e.handler.ServeHTTP(w, req)
 	if w.Code != 200 || w.Header().Get("Access-Control-Allow-Origin") != "*" {
-		e.t.Fatalf("status %d, headers %v", w.Code, w.Header())
+		return nil, fmt.Errorf("status %d, headers %v", w.Code, w.Header())
 	}
 	var body map[string]any
 	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
-		e.t.Fatalf("body %q: %v", w.Body, err)
+		return nil, fmt.Errorf("body %q: %v", w.Body, err)
 	}
-	return body
+	return body, nil
+}
+
+// sender returns a call for Holding.Race that posts form from addr into *into.
+func (e *env) sender(addr string, form url.Values, into *map[string]any) func() {
+	return func() {
+		body, err := e.send(addr, form)
+		if err != nil {
+			e.t.Error(err)
+		}
+		*into = body
+	}
 }
 
 func login3(user, pw, service string) url.Values {
@@ -176,19 +229,48 @@ func TestTokenRateLimit(t *testing.T) {
 			t.Fatalf("attempt %d: %v", i, body)
 		}
 	}
-	// Even the right password is refused while the username is blocked.
-	if body := e.post(login3("ann", "secret", "moodle_mobile_app")); body["errorcode"] != "toomanyattempts" {
-		t.Fatalf("blocked login = %v", body)
+	// Even the right password is refused while ann is locked out from this
+	// address, with Moodle's answer to a locked account, and unchecked.
+	if body := e.post(login3("ann", "secret", "moodle_mobile_app")); body["errorcode"] != "invalidlogin" ||
+		body["error"] != "Invalid login, please try again" {
+		t.Fatalf("locked out login = %v", body)
+	}
+	if n := e.checks.N.Load(); n != 3 {
+		t.Errorf("%d password checks, want 3", n)
+	}
+	// Finding 7 of issue 12: the lockout is of ann from this address, not of ann.
+	if body, err := e.send("198.51.100.1:1", login3("ann", "secret", "moodle_mobile_app")); err != nil || body["token"] == nil {
+		t.Fatalf("ann from another address: %v, %v", body, err)
 	}
 	// Other usernames from the same address are refused once the address limit is reached.
 	e.post(login3("x1", "wrong", "moodle_mobile_app"))
 	e.post(login3("x2", "wrong", "moodle_mobile_app"))
-	if body := e.post(login3("x3", "wrong", "moodle_mobile_app")); body["errorcode"] != "toomanyattempts" {
+	if body := e.post(login3("spray1", "secret", "moodle_mobile_app")); body["errorcode"] != "invalidlogin" {
 		t.Errorf("address limit: %v", body)
 	}
 	e.now = e.now.Add(2 * time.Minute)
 	if body := e.post(login3("ann", "secret", "moodle_mobile_app")); body["token"] == nil {
-		t.Errorf("after the window: %v", body)
+		t.Errorf("after the lockout: %v", body)
+	}
+	if got := strings.Count(e.log.String(), "locked=true"); got != 2 {
+		t.Errorf("%d refusals logged as locked, want 2:\n%s", got, e.log.String())
+	}
+}
+
+// Finding 4 of issue 12: a 60 KB username adds one short line to the log.
+func TestTokenRefusalLogBounded(t *testing.T) {
+	e := newEnv(t, dbtest.Open(t, db.SQLite, true), "s3cret")
+	long := strings.Repeat("u", 60000)
+	e.post(login3(long, "wrong", strings.Repeat("s", 3000)))
+	line := e.log.String()
+	if strings.Count(line, "\n") != 1 || len(line) > 400 ||
+		!strings.Contains(line, `username="`+strings.Repeat("u", 64)+`…[truncated, 60000 bytes]"`) {
+		t.Errorf("log %d bytes: %.400q", len(line), line)
+	}
+	for _, want := range []string{"level=WARN", "endpoint=/login/token.php", "remote=192.0.2.7", "errorcode=invalidlogin", "locked=false"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("log line lacks %q: %.400q", want, line)
+		}
 	}
 }
 
@@ -213,5 +295,61 @@ func TestTokenWireForm(t *testing.T) {
 	e.handler.ServeHTTP(w, req)
 	if body := w.Body.String(); !strings.HasSuffix(body, `","privatetoken":null}`) || len(body) != len(`{"token":"","privatetoken":null}`)+32 {
 		t.Errorf("success answer %q", body)
+	}
+}
+
+// Finding 2 of issue 12: 39 guesses for one username sent at once, then the
+// right password while they are in flight. Exactly max_failures (3) reach
+// the password check; the in-flight ones hold their places, so the right
+// password is refused as the others are, and stays refused once they failed.
+func TestTokenParallelGuesses(t *testing.T) {
+	e := newEnv(t, dbtest.Open(t, db.SQLite, true), "s3cret")
+	answers := make([]map[string]any, 40)
+	var guesses []func()
+	for i := range 39 {
+		guesses = append(guesses, e.sender(testAddr, login3("ann", "wrong", "moodle_mobile_app"), &answers[i]))
+	}
+	right := []func(){e.sender(testAddr, login3("ann", "secret", "moodle_mobile_app"), &answers[39])}
+	if reached := e.checks.Race(guesses, right); reached != 3 {
+		t.Errorf("%d requests reached the password check at once, want 3", reached)
+	}
+	if n := e.checks.N.Load(); n != 3 {
+		t.Errorf("%d password checks, want 3", n)
+	}
+	for i, a := range answers {
+		if a["errorcode"] != "invalidlogin" || a["token"] != nil {
+			t.Errorf("answer %d = %v, want invalidlogin", i, a)
+		}
+	}
+	if body := e.post(login3("ann", "secret", "moodle_mobile_app")); body["errorcode"] != "invalidlogin" {
+		t.Errorf("right password after the guesses: %v, want invalidlogin (locked)", body)
+	}
+	if n := e.checks.N.Load(); n != 3 {
+		t.Errorf("%d password checks, want 3: a locked login reached the check", n)
+	}
+}
+
+// Finding 2 of issue 12: 40 usernames guessed at once from one address;
+// exactly max_failures_per_address (5) reach the password check.
+func TestTokenParallelAddressCap(t *testing.T) {
+	e := newEnv(t, dbtest.Open(t, db.SQLite, true), "s3cret")
+	answers := make([]map[string]any, 40)
+	var guesses []func()
+	for i := range 40 {
+		guesses = append(guesses, e.sender(testAddr, login3(fmt.Sprintf("spray%d", i), "wrong", "moodle_mobile_app"), &answers[i]))
+	}
+	if reached := e.checks.Race(guesses); reached != 5 {
+		t.Errorf("%d requests reached the password check at once, want 5", reached)
+	}
+	if n := e.checks.N.Load(); n != 5 {
+		t.Errorf("%d password checks, want 5", n)
+	}
+	// The address is capped: even a right password of another user is refused.
+	if body := e.post(login3("spray39", "secret", "moodle_mobile_app")); body["token"] != nil {
+		t.Errorf("login from a capped address: %v", body)
+	}
+	// Another address is not.
+	if body, err := e.send("198.51.100.1:1", login3("spray39", "secret", "moodle_mobile_app")); err != nil || body["token"] == nil {
+		t.Errorf("login from another address: %v, %v", body, err)
 	}
 }
