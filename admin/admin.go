@@ -37,6 +37,17 @@ type Deps struct {
 	Now         func() time.Time // nil: time.Now
 }
 
+// withDefaults returns d with slog.Default and time.Now for a nil Log and Now.
+func (d Deps) withDefaults() Deps {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return d
+}
+
 // Plugin is one admin resource or association.
 type Plugin interface {
 	// Name is the plugin's key in enabled_plugins.
@@ -91,12 +102,7 @@ func AllPlugins() []string {
 // are missing Deps and a plugin document that does not merge (a path or
 // component defined twice, a $ref to nothing).
 func Mount(r gin.IRouter, d Deps, enabled map[string]bool) error {
-	if d.Log == nil {
-		d.Log = slog.Default()
-	}
-	if d.Now == nil {
-		d.Now = time.Now
-	}
+	d = d.withDefaults()
 	known := AllPlugins()
 	for name := range enabled {
 		if !slices.Contains(known, name) {

@@ -27,6 +27,7 @@ type Local struct {
 // NewLocal builds every plugin over d (whatever enabled_plugins says: the
 // pages and the command line need them all).
 func NewLocal(d Deps) *Local {
+	d = d.withDefaults()
 	rd := &render.Renderer{Log: d.Log, Now: d.Now}
 	env := &crud.Env{Store: d.Store, Catalog: d.Catalog, Render: rd, Now: d.Now,
 		Changes: &crud.Changes{Store: d.Store, AfterCommit: d.AfterCommit, Log: d.Log}}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"testing"
 
 	"wsgate"
@@ -20,17 +21,19 @@ import (
 // gateway is the shipped components installed on a fresh store, with an
 // administrator and a plain user, each holding a token for wsgate_admin.
 type gateway struct {
-	t      *testing.T
-	store  *services.Store
-	pipe   *protocols.Pipeline
-	admin  services.User
-	tokens map[string]string // username -> token of wsgate_admin
+	t       *testing.T
+	store   *services.Store
+	pipe    *protocols.Pipeline
+	admin   services.User
+	tokens  map[string]string // username -> token of wsgate_admin
+	queries *atomic.Int64     // statements the services store ran
 }
 
 func newGateway(t *testing.T, d *db.DB) *gateway {
 	t.Helper()
 	ctx := context.Background()
-	store := services.NewStore(d, services.WithBcryptCost(4))
+	queries := new(atomic.Int64)
+	store := services.NewStore(d, services.WithBcryptCost(4), services.WithQuerier(dbtest.Counter(queries)))
 	reg := functions.NewRegistry()
 	catalog := functions.NewCatalog(d, reg)
 	components.Register(reg, components.Deps{Store: store, Catalog: catalog, SiteName: "Test site", SiteURL: func() string { return "http://gw.test" }})
@@ -61,7 +64,7 @@ func newGateway(t *testing.T, d *db.DB) *gateway {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &gateway{t: t, store: store, tokens: map[string]string{}}
+	g := &gateway{t: t, store: store, tokens: map[string]string{}, queries: queries}
 	for _, u := range []struct {
 		name string
 		role int64

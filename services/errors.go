@@ -18,6 +18,27 @@ var ErrInvalidLogin = &wsgate.Error{Kind: wsgate.Unauthenticated, Exception: "mo
 var ErrStoreUnavailable = &wsgate.Error{Kind: wsgate.Unavailable, Exception: "dml_connection_exception",
 	Code: "dbconnectionfailed", Message: "Error: Database connection failed"}
 
+// The refusals of the rules that protect site administrators' accounts
+// (guard.go). They are Forbidden errors with Moodle's errorcodes where
+// Moodle has one.
+var (
+	// ErrSiteAdminProtected refuses a change to a site administrator's
+	// account (any field, the password, a role, a token for it) by a caller
+	// who is not a site administrator: Moodle's update_users warning.
+	ErrSiteAdminProtected = &wsgate.Error{Kind: wsgate.Forbidden, Exception: "moodle_exception",
+		Code: "usernotupdatedadmin", Message: "Cannot update admin accounts"}
+	// ErrSiteAdminDelete refuses to delete a site administrator, whoever
+	// asks, as Moodle does: the admin role must be taken away first.
+	ErrSiteAdminDelete = &wsgate.Error{Kind: wsgate.Forbidden, Exception: "moodle_exception",
+		Code: "useradminodelete", Message: "Admin accounts can not be deleted"}
+	// ErrLastSiteAdmin refuses a change that would leave no site
+	// administrator able to log in.
+	ErrLastSiteAdmin = &wsgate.Error{Kind: wsgate.Forbidden, Exception: "moodle_exception", Code: "lastsiteadmin",
+		Message: "The last site administrator cannot be suspended, barred from logging in or lose the admin role"}
+	// ErrSiteAdminGrant refuses the admin role to a caller who is not a site administrator.
+	ErrSiteAdminGrant = wsgate.ErrNoPermissions.Messagef("only a site administrator may give the admin role")
+)
+
 // Debuginfo of the access errors Authorize returns.
 const (
 	debugTokenExpired = "Invalid token - token expired - check validuntil time for the token"

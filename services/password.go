@@ -33,22 +33,44 @@ func (s *Store) dummyHash() []byte {
 }
 
 // SetPassword replaces the password of user id ("" removes password login).
-// Tokens stay valid; call DeleteUserTokens too to sign the user out of web services.
+// The rules protecting site administrators apply (guard.go). Unless the
+// store was made WithRevokeOnPasswordChange(false), the change ends the
+// user's other logins, as Moodle's "sign out everywhere": it deletes the
+// user's tokens but the one the caller used, when the caller is the user
+// (wsgate.Caller.TokenID), and moves User.LoginGen on, which ends the
+// user's admin page sessions made before.
 func (s *Store) SetPassword(ctx context.Context, id int64, password string) error {
 	hash, err := s.hashPassword(password)
 	if err != nil {
 		return err
 	}
-	res, err := s.q.ExecContext(ctx,
-		`UPDATE users SET password_hash = $2, timemodified = $3 WHERE id = $1 AND deleted = FALSE`,
-		id, hash, s.now())
-	if err != nil {
-		return notFound("users", err)
+	revoke := s.cfg.revokeOnPasswordChange
+	gen := 0
+	if revoke {
+		gen = 1
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return notFound("users", sqlNoRows(err))
-	}
-	return nil
+	return s.Transact(ctx, func(tx *Store) error {
+		if err := tx.guardAccount(ctx, id, editAccount); err != nil {
+			return err
+		}
+		res, err := tx.q.ExecContext(ctx, `UPDATE users SET password_hash = $2, timemodified = $3,
+			logingen = logingen + $4 WHERE id = $1 AND deleted = FALSE`, id, hash, tx.now(), gen)
+		if err != nil {
+			return notFound("users", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return notFound("users", sqlNoRows(err))
+		}
+		if !revoke {
+			return nil
+		}
+		keep := int64(0)
+		if c := wsgate.CallerFrom(ctx); c != nil && c.UserID == id {
+			keep = c.TokenID
+		}
+		_, err = tx.deleteTokens(ctx, `userid = $1 AND id <> $2`, id, keep) // announced: caches drop them
+		return err
+	})
 }
 
 // CheckPassword returns the user whose username and password match. It

@@ -133,8 +133,12 @@ func (s *Store) RemoveRoleCapability(ctx context.Context, roleID int64, capabili
 	return nil
 }
 
-// AssignRole gives role roleID to user userID; assigning it again does nothing.
+// AssignRole gives role roleID to user userID; assigning it again does
+// nothing. The rules protecting site administrators apply (guard.go).
 func (s *Store) AssignRole(ctx context.Context, userID, roleID int64) error {
+	if err := s.guardGrant(ctx, userID, roleID); err != nil {
+		return err
+	}
 	_, err := s.q.ExecContext(ctx, `INSERT INTO role_assignments (roleid, userid, timecreated) VALUES ($1, $2, $3)
 		ON CONFLICT (userid, roleid) DO NOTHING`, roleID, userID, s.now())
 	if err != nil {
@@ -144,14 +148,27 @@ func (s *Store) AssignRole(ctx context.Context, userID, roleID int64) error {
 	return nil
 }
 
-// UnassignRole takes role roleID from user userID; unassigning a missing one does nothing.
+// UnassignRole takes role roleID from user userID; unassigning a missing
+// one does nothing. The rules protecting site administrators apply
+// (guard.go): the last usable one keeps the admin role.
 func (s *Store) UnassignRole(ctx context.Context, userID, roleID int64) error {
-	if _, err := s.q.ExecContext(ctx, `DELETE FROM role_assignments WHERE userid = $1 AND roleid = $2`,
-		userID, roleID); err != nil {
-		return db.Translate(err)
-	}
-	s.announce(Change{Users: []int64{userID}})
-	return nil
+	return s.Transact(ctx, func(tx *Store) error {
+		change := editAccount
+		if admin, err := tx.isAdminRole(ctx, roleID); err != nil {
+			return err
+		} else if admin {
+			change = revokeAdmin
+		}
+		if err := tx.guardAccount(ctx, userID, change); err != nil {
+			return err
+		}
+		if _, err := tx.q.ExecContext(ctx, `DELETE FROM role_assignments WHERE userid = $1 AND roleid = $2`,
+			userID, roleID); err != nil {
+			return db.Translate(err)
+		}
+		tx.announce(Change{Users: []int64{userID}})
+		return nil
+	})
 }
 
 // UserRoles returns the roles assigned to user userID, ordered by id.

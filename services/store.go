@@ -25,9 +25,10 @@ type Store struct {
 }
 
 type storeConfig struct {
-	now        func() time.Time
-	wrap       func(db.Querier) db.Querier
-	bcryptCost int
+	now                    func() time.Time
+	wrap                   func(db.Querier) db.Querier
+	bcryptCost             int
+	revokeOnPasswordChange bool
 
 	mu    sync.RWMutex
 	hooks []func(Change)
@@ -60,9 +61,15 @@ func WithBcryptCost(cost int) StoreOption {
 	return func(c *storeConfig) { c.bcryptCost = cost }
 }
 
+// WithRevokeOnPasswordChange says whether SetPassword ends the user's other
+// logins, tokens and admin page sessions (default true).
+func WithRevokeOnPasswordChange(revoke bool) StoreOption {
+	return func(c *storeConfig) { c.revokeOnPasswordChange = revoke }
+}
+
 // NewStore returns a Store over d.
 func NewStore(d *db.DB, opts ...StoreOption) *Store {
-	cfg := &storeConfig{now: time.Now, bcryptCost: bcrypt.DefaultCost}
+	cfg := &storeConfig{now: time.Now, bcryptCost: bcrypt.DefaultCost, revokeOnPasswordChange: true}
 	for _, o := range opts {
 		o(cfg)
 	}

@@ -76,9 +76,13 @@ func randIntn(n int) int {
 // CreateToken makes a permanent token for spec and returns its value, shown
 // this once (only its SHA-256 is stored), with its description. The value is
 // spec.Value, or 32 lowercase hex characters from crypto/rand. An unknown
-// user or service is a not-found error.
+// user or service is a not-found error. Only a site administrator makes a
+// token for a site administrator (guard.go).
 func (s *Store) CreateToken(ctx context.Context, spec TokenSpec) (string, Token, error) {
 	if err := ValidateIPRestriction(spec.IPRestriction); err != nil {
+		return "", Token{}, err
+	}
+	if err := s.guardAccount(ctx, spec.UserID, editAccount); err != nil {
 		return "", Token{}, err
 	}
 	if spec.ValidUntil < 0 {
@@ -201,10 +205,10 @@ func (s *Store) DeleteUserTokens(ctx context.Context, userID int64) (int, error)
 	return len(hashes), err
 }
 
-// deleteTokens deletes the tokens matching where (one $1 argument) and
+// deleteTokens deletes the tokens matching where (with its arguments) and
 // announces them; it returns their hashes.
-func (s *Store) deleteTokens(ctx context.Context, where string, arg any) ([]string, error) {
-	rows, err := s.q.QueryContext(ctx, `DELETE FROM external_tokens WHERE `+where+` RETURNING tokenhash`, arg)
+func (s *Store) deleteTokens(ctx context.Context, where string, args ...any) ([]string, error) {
+	rows, err := s.q.QueryContext(ctx, `DELETE FROM external_tokens WHERE `+where+` RETURNING tokenhash`, args...)
 	hashes, err := collect(rows, err, scanString)
 	if err != nil {
 		return nil, err

@@ -21,6 +21,9 @@ type User struct {
 	Deleted      bool
 	TimeCreated  int64 // unix seconds
 	TimeModified int64 // unix seconds
+	// LoginGen counts the password changes that ended the user's logins
+	// (SetPassword): an admin page session made at another value has ended.
+	LoginGen int64
 }
 
 // UserFilter selects users for ListUsers.

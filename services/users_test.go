@@ -2,6 +2,7 @@ package services_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -176,5 +177,63 @@ func TestUsers(t *testing.T) {
 				}
 			}
 		})
+	})
+}
+
+// TestUsersByField: one query whatever the number of values; email matched
+// without regard to case, username as CreateUser stores it; deleted users
+// never found; each user once, ordered by id.
+func TestUsersByField(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d, services.AuthorizerOptions{})
+		var ids []int64
+		for _, name := range []string{"ann", "ben", "cat", "gone"} {
+			u, err := e.s.CreateUser(e.ctx, services.User{Username: name, Email: strings.ToUpper(name[:1]) + name[1:] + "@Example.org"}, "")
+			e.must(err)
+			ids = append(ids, u.ID)
+		}
+		e.must(e.s.DeleteUser(e.ctx, ids[3]))
+		tests := []struct {
+			field   string
+			values  []string
+			want    []int64
+			queries int64
+		}{
+			{"email", []string{"cat@example.org", "ANN@EXAMPLE.ORG", "nobody@example.org", "Ann@Example.org", ""}, []int64{ids[0], ids[2]}, 1},
+			{"username", []string{"Ben", " cat ", "gone", "x"}, []int64{ids[1], ids[2]}, 1},
+			{"id", []string{fmt.Sprint(ids[2]), fmt.Sprint(ids[0]), fmt.Sprint(ids[3]), "abc", "-1", fmt.Sprint(ids[0])}, []int64{ids[0], ids[2]}, 1},
+			{"idnumber", []string{"1"}, nil, 0}, // the gateway's users have no idnumber
+			{"email", nil, nil, 0},
+			{"id", []string{"abc"}, nil, 0},
+		}
+		for _, tt := range tests {
+			before := e.queries.Load()
+			got, err := e.s.UsersByField(e.ctx, tt.field, tt.values)
+			e.must(err)
+			var gotIDs []int64
+			for _, u := range got {
+				gotIDs = append(gotIDs, u.ID)
+			}
+			if fmt.Sprint(gotIDs) != fmt.Sprint(tt.want) {
+				t.Errorf("%s %q = %v, want %v", tt.field, tt.values, gotIDs, tt.want)
+			}
+			if n := e.queries.Load() - before; n != tt.queries {
+				t.Errorf("%s %q: %d queries, want %d", tt.field, tt.values, n, tt.queries)
+			}
+		}
+		many := make([]string, 500)
+		for i := range many {
+			many[i] = fmt.Sprintf("user%d@example.org", i)
+		}
+		many[250] = "BEN@example.org"
+		before := e.queries.Load()
+		got, err := e.s.UsersByField(e.ctx, "email", many)
+		e.must(err)
+		if n := e.queries.Load() - before; n != 1 || len(got) != 1 || got[0].ID != ids[1] {
+			t.Errorf("500 emails: %d queries, found %+v; want 1 query finding ben", n, got)
+		}
+		if _, err := e.s.UsersByField(e.ctx, "colour", []string{"x"}); !errors.Is(err, wsgate.ErrInvalidParameter) {
+			t.Errorf("unknown field: %v", err)
+		}
 	})
 }

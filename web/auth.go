@@ -36,9 +36,14 @@ type pageFunc func(w http.ResponseWriter, r *http.Request, c *reqCtx)
 var errNotAdmin = &wsgate.Error{Kind: wsgate.Forbidden, Code: "nopermissions",
 	Message: "This account may not administer the gateway (it needs the capability " + admin.AdminCapability + ")"}
 
+// errLoginsEnded ends a session made before its user's password changed.
+var errLoginsEnded = &wsgate.Error{Kind: wsgate.Forbidden, Code: "nopermissions",
+	Message: "The password of this account was changed: log in again"}
+
 // admin wraps a page: it needs a session of a user who may still
-// administer (checked at every request, so a suspended user or a removed
-// role ends the session), and a POST needs the session's CSRF token.
+// administer (checked at every request, so a suspended user, a removed
+// role or a password change ends the session), and a POST needs the
+// session's CSRF token.
 func (s *site) admin(h pageFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sess, ok := s.sessionOf(r)
@@ -56,6 +61,9 @@ func (s *site) admin(h pageFunc) http.HandlerFunc {
 			return
 		}
 		user, caller, err := s.adminUser(r.Context(), sess.userID, remoteIP(r))
+		if err == nil && user.LoginGen != sess.loginGen {
+			err = errLoginsEnded
+		}
 		if err != nil {
 			if wsgate.KindOf(err) == wsgate.Forbidden {
 				s.sessions.destroy(sess.id)
@@ -136,7 +144,7 @@ func (s *site) loginForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
-		sess = s.sessions.create(0)
+		sess = s.sessions.create(0, 0)
 		s.setCookie(w, r, sess.id)
 	}
 	body := loginBody{Next: next}
@@ -206,7 +214,7 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sessions.destroy(sess.id)
-	ns := s.sessions.create(u.ID)
+	ns := s.sessions.create(u.ID, u.LoginGen)
 	s.setCookie(w, r, ns.id)
 	s.log.InfoContext(r.Context(), "admin pages login", "username", loginlimit.Clip(u.Username), "remote", ip)
 	http.Redirect(w, r, body.Next, http.StatusSeeOther)

@@ -13,8 +13,8 @@ func (c *clock) now() time.Time { return c.t }
 func TestSessionExpiry(t *testing.T) {
 	c := &clock{t: time.Unix(1_700_000_000, 0)}
 	st := newSessionStore(c.now)
-	anon := st.create(0)
-	user := st.create(42)
+	anon := st.create(0, 0)
+	user := st.create(42, 0)
 	if anon.id == user.id || anon.csrf == user.csrf || len(anon.id) != 43 {
 		t.Fatalf("ids %q %q", anon.id, user.id)
 	}
@@ -42,9 +42,9 @@ func TestSessionExpiry(t *testing.T) {
 func TestSessionStoreFull(t *testing.T) {
 	c := &clock{t: time.Unix(1_700_000_000, 0)}
 	st := newSessionStore(c.now)
-	user := st.create(7)
+	user := st.create(7, 0)
 	for range maxSessions {
-		st.create(0)
+		st.create(0, 0)
 	}
 	if len(st.m) > maxSessions {
 		t.Errorf("%d sessions kept", len(st.m))

@@ -35,13 +35,15 @@ type flash struct {
 }
 
 // session is one browser's session; userID 0 is an anonymous session, made
-// for the login form.
+// for the login form. loginGen is the user's services.User.LoginGen when the
+// session was made: a password change moves it on and so ends the session.
 type session struct {
-	id     string
-	userID int64
-	csrf   string
-	seen   time.Time
-	flash  []flash
+	id       string
+	userID   int64
+	loginGen int64
+	csrf     string
+	seen     time.Time
+	flash    []flash
 }
 
 // sessionStore keeps sessions in memory: a restart logs everyone out.
@@ -69,17 +71,17 @@ func (s *session) idle() time.Duration {
 	return sessionIdle
 }
 
-// create starts a session for userID (0: anonymous) with a new id and CSRF
-// token. When the store is full, expired sessions are dropped first and,
-// if that is not enough, the oldest anonymous ones.
-func (st *sessionStore) create(userID int64) session {
+// create starts a session for userID (0: anonymous) at its loginGen with a
+// new id and CSRF token. When the store is full, expired sessions are
+// dropped first and, if that is not enough, the oldest anonymous ones.
+func (st *sessionStore) create(userID, loginGen int64) session {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	now := st.now()
 	if len(st.m) >= maxSessions {
 		st.sweep(now)
 	}
-	s := &session{id: randomToken(), userID: userID, csrf: randomToken(), seen: now}
+	s := &session{id: randomToken(), userID: userID, loginGen: loginGen, csrf: randomToken(), seen: now}
 	st.m[s.id] = s
 	return *s
 }
@@ -145,6 +147,15 @@ func (st *sessionStore) takeFlash(id string) []flash {
 	f := s.flash
 	s.flash = nil
 	return f
+}
+
+// renewSession replaces the session of c by a new one of the same user at
+// loginGen, handed to the browser: the session in which the user changed
+// their own password goes on when the change ends the others.
+func (s *site) renewSession(w http.ResponseWriter, r *http.Request, c *reqCtx, loginGen int64) {
+	s.sessions.destroy(c.sess.id)
+	c.sess = s.sessions.create(c.user.ID, loginGen)
+	s.setCookie(w, r, c.sess.id)
 }
 
 // sessionOf returns the live session of the request's cookie.

@@ -139,7 +139,9 @@ func (s *site) renderUserEdit(w http.ResponseWriter, r *http.Request, c *reqCtx,
 	s.render(w, r, c, status, "user_edit", "User "+b.Original, "users", b)
 }
 
-// userUpdate saves a user; an empty password keeps the current one.
+// userUpdate saves a user; an empty password keeps the current one. A new
+// password ends the user's other sessions and tokens (see
+// services.Store.SetPassword); one's own session goes on.
 func (s *site) userUpdate(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 	old, ok := s.userOf(w, r)
 	if !ok {
@@ -152,6 +154,16 @@ func (s *site) userUpdate(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 			s.renderUserEdit(w, r, c, status, userEditBody{User: u, Err: fe, Original: old.Username})
 		})
 		return
+	}
+	if _, changed := in["password"]; changed && old.ID == c.user.ID {
+		saved, err := s.store.UserByID(r.Context(), old.ID)
+		if err != nil {
+			s.internalError(w, r, err)
+			return
+		}
+		if saved.LoginGen != c.sess.loginGen {
+			s.renewSession(w, r, c, saved.LoginGen)
+		}
 	}
 	s.flashOK(c, "User "+u.Username+" saved.")
 	seeOther(w, r, "/admin/users/"+itoa(old.ID))

@@ -34,6 +34,7 @@ type Config struct {
 	Components       ComponentsConfig       `mapstructure:"components"`
 	Calls            CallsConfig            `mapstructure:"calls"`
 	Login            LoginConfig            `mapstructure:"login"`
+	Users            UsersConfig            `mapstructure:"users"`
 	Site             SiteConfig             `mapstructure:"site"`
 	Protocols        ProtocolsConfig        `mapstructure:"protocols"`
 	Bus              BusConfig              `mapstructure:"bus"`
@@ -89,6 +90,13 @@ type LoginConfig struct {
 	SecretFile string `mapstructure:"secret_file"`
 }
 
+// UsersConfig shapes changes to the gateway's users.
+type UsersConfig struct {
+	// RevokeOnPasswordChange: a password change ends the user's other
+	// tokens and admin page sessions.
+	RevokeOnPasswordChange bool `mapstructure:"revoke_on_password_change"`
+}
+
 // DatabaseConfig says which store to use and whether serve migrates it.
 type DatabaseConfig struct {
 	URL            string `mapstructure:"url"`
@@ -132,6 +140,7 @@ var defaults = map[string]any{
 	"login.failure_window":                "15m",
 	"login.max_lockout":                   "24h",
 	"login.secret_file":                   "",
+	"users.revoke_on_password_change":     true,
 	"site.name":                           "wsgate",
 	"site.url":                            "",
 	"protocols.max_body_bytes":            10 << 20,

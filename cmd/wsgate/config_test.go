@@ -36,7 +36,8 @@ func TestConfigPrecedence(t *testing.T) {
 	}{
 		{"defaults", "", nil, func(c *Config) bool {
 			return c.Listen == "127.0.0.1:9506" && c.Database.URL == "sqlite:var/wsgate.db" &&
-				c.Log.Level == "info" && c.Log.Format == "text" && c.Database.MigrateOnStart
+				c.Log.Level == "info" && c.Log.Format == "text" && c.Database.MigrateOnStart &&
+				c.Users.RevokeOnPasswordChange
 		}},
 		{"file and conf.d, last drop-in wins", cfgPath, nil, func(c *Config) bool {
 			return c.Listen == "127.0.0.1:3000" && c.Log.Level == "debug" && c.Log.Format == "json" &&
@@ -48,8 +49,9 @@ func TestConfigPrecedence(t *testing.T) {
 				return c.Listen == "127.0.0.1:4000" && c.Database.URL == "postgres://u@h/db" && c.Log.Level == "warn" &&
 					c.Log.Format == "json"
 			}},
-		{"env over defaults", "", []string{"WSGATE_DATABASE_MIGRATE_ON_START=false"}, func(c *Config) bool {
-			return !c.Database.MigrateOnStart
+		{"env over defaults", "", []string{"WSGATE_DATABASE_MIGRATE_ON_START=false",
+			"WSGATE_USERS_REVOKE_ON_PASSWORD_CHANGE=false"}, func(c *Config) bool {
+			return !c.Database.MigrateOnStart && !c.Users.RevokeOnPasswordChange
 		}},
 	}
 	for _, tt := range tests {

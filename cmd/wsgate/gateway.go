@@ -60,7 +60,8 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...fu
 		}
 	}
 	gin.SetMode(gin.ReleaseMode) // the admin client and the pages build gin engines: no debug route tables
-	g := &gateway{cfg: cfg, log: log, db: d, store: services.NewStore(d), registry: functions.NewRegistry()}
+	store := services.NewStore(d, services.WithRevokeOnPasswordChange(cfg.Users.RevokeOnPasswordChange))
+	g := &gateway{cfg: cfg, log: log, db: d, store: store, registry: functions.NewRegistry()}
 	g.catalog = functions.NewCatalog(d, g.registry)
 	g.siteURL = strings.TrimSuffix(cfg.Site.URL, "/")
 	if g.siteURL == "" {

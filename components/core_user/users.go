@@ -4,7 +4,6 @@ package core_user
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -56,52 +55,19 @@ func (s users) getUsersByField(ctx context.Context, p map[string]any) (any, erro
 	default:
 		return nil, wsgate.ErrInvalidParameter.WithDebugf("Field '%s' is not valid", field)
 	}
-	out := []any{}
-	seen := map[int64]bool{}
+	var values []string
 	for _, v := range p["values"].([]any) {
-		u, ok, err := s.find(ctx, field, v.(string))
-		if err != nil {
-			return nil, err
-		}
-		if ok && !seen[u.ID] {
-			seen[u.ID] = true
-			out = append(out, description(u))
-		}
+		values = append(values, v.(string))
+	}
+	found, err := s.st.UsersByField(ctx, field, values)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]any, 0, len(found))
+	for _, u := range found {
+		out = append(out, description(u))
 	}
 	return out, nil
-}
-
-// find looks a user up by a unique field; deleted users are never found.
-func (s users) find(ctx context.Context, field, value string) (services.User, bool, error) {
-	var u services.User
-	var err error
-	switch field {
-	case "id":
-		id, perr := strconv.ParseInt(value, 10, 64)
-		if perr != nil {
-			return u, false, nil
-		}
-		u, err = s.st.UserByID(ctx, id)
-	case "username":
-		u, err = s.st.UserByUsername(ctx, value)
-	case "email":
-		all, lerr := s.st.ListUsers(ctx, services.UserFilter{})
-		if lerr != nil {
-			return u, false, lerr
-		}
-		for _, c := range all {
-			if strings.EqualFold(c.Email, value) {
-				return c, true, nil
-			}
-		}
-		return u, false, nil
-	default: // idnumber: the gateway's users have none
-		return u, false, nil
-	}
-	if errors.Is(err, wsgate.ErrNotFound) {
-		return u, false, nil
-	}
-	return u, err == nil && !u.Deleted, err
 }
 
 func (s users) getUsers(ctx context.Context, p map[string]any) (any, error) {
@@ -261,7 +227,16 @@ func (s users) updateUsers(ctx context.Context, p map[string]any) (any, error) {
 			if wsgate.KindOf(err) == wsgate.Internal {
 				return nil, err
 			}
-			warnings = append(warnings, warning("user", id, "usernotupdatederror", wsgate.AsError(err).Message))
+			// As Moodle's update_users, a user that may not be updated is a
+			// warning and the others are updated: a site administrator's
+			// account changed by a caller who is not one is refused by the
+			// store (services.ErrSiteAdminProtected) with Moodle's warning
+			// code usernotupdatedadmin, as is any refusal with its own code.
+			code := "usernotupdatederror"
+			if wsgate.KindOf(err) == wsgate.Forbidden {
+				code = wsgate.CodeOf(err)
+			}
+			warnings = append(warnings, warning("user", id, code, wsgate.AsError(err).Message))
 		}
 	}
 	return map[string]any{"warnings": warnings}, nil
@@ -271,6 +246,9 @@ func (s users) deleteUsers(ctx context.Context, p map[string]any) (any, error) {
 	if err := require(ctx, "moodle/user:delete"); err != nil {
 		return nil, err
 	}
+	// All or nothing, as Moodle's delete_users runs in one transaction and
+	// throws for a site administrator, whoever asks (useradminodelete): the
+	// store refuses to delete one (services.ErrSiteAdminDelete).
 	return nil, s.st.Transact(ctx, func(tx *services.Store) error {
 		for _, v := range p["userids"].([]any) {
 			id := v.(int64)
