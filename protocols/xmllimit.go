@@ -1,34 +1,42 @@
-package xmlrpc
+package protocols
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
 	"io"
+	"strconv"
+
+	"wsgate"
 )
 
-// MaxTagBytes bounds one start or end tag, attributes included. XML-RPC
-// has no attributes but namespace declarations; encoding/xml holds all the
-// attributes of a tag at once, about 40 bytes of memory per 6 bytes of
-// input, so one huge tag would cost memory out of proportion to the body.
+// MaxTagBytes bounds one start or end tag of an XML request, attributes
+// included. encoding/xml holds all the attributes of a tag at once, about
+// 40 bytes of memory per 6 bytes of input, so one huge tag would cost
+// memory out of proportion to the body; SOAP and XML-RPC tags are a few
+// hundred bytes at most (namespace declarations).
 const MaxTagBytes = 4096
 
-// errTagTooLong is the fault of a tag over MaxTagBytes.
-var errTagTooLong = fmt.Errorf("a tag is longer than %d bytes", MaxTagBytes)
+// errTagTooLong is the error of a tag over MaxTagBytes.
+var errTagTooLong = wsgate.ErrRequestTooLarge.Messagef("holds a tag longer than " + strconv.Itoa(MaxTagBytes) + " bytes")
 
-// tagLimiter passes bytes through and fails when a tag grows longer than
-// MaxTagBytes. It follows just enough of XML's lexical structure to know
-// where tags are: comments, CDATA sections and processing instructions are
-// not tags (encoding/xml keeps their text in one buffer), and after any
-// other <! declaration it stops looking, as the parser refuses it.
-type tagLimiter struct {
-	r     io.Reader
-	state lexState
-	n     int     // bytes of the current tag
-	quote byte    // the quote of an attribute value being read, or 0
-	look  [7]byte // bytes after "<!" while telling a comment from CDATA
-	nlook int
-	tail  [2]byte // the last two bytes, to find "-->", "]]>" and "?>"
+// XMLLimiter passes an XML document through to encoding/xml and fails, with
+// wsgate.ErrRequestTooLarge, as soon as a tag grows longer than MaxTagBytes
+// or the attributes of the tags read so far pass the budget's string bytes:
+// before the decoder holds them. It follows just enough of XML's lexical
+// structure to know where tags are: comments, CDATA sections and processing
+// instructions are not tags (encoding/xml keeps their text in one buffer),
+// and after any other <! declaration it stops looking, as the decoders
+// refuse declarations.
+type XMLLimiter struct {
+	r      io.Reader
+	budget *Budget
+	state  lexState
+	n      int     // bytes of the current tag
+	attrs  int     // bytes of the current tag after its name
+	named  bool    // the current tag's name has ended
+	quote  byte    // the quote of an attribute value being read, or 0
+	look   [7]byte // bytes after "<!" while telling a comment from CDATA
+	nlook  int
+	tail   [2]byte // the last two bytes, to find "-->", "]]>" and "?>"
 }
 
 type lexState uint8
@@ -44,18 +52,25 @@ const (
 	lexFree             // after a declaration: no more checks
 )
 
-func (l *tagLimiter) Read(p []byte) (int, error) {
+// NewXMLLimiter returns a limiter reading r and charging attribute bytes to b.
+func NewXMLLimiter(r io.Reader, b *Budget) *XMLLimiter {
+	return &XMLLimiter{r: r, budget: b}
+}
+
+// Read reads from the document; the bytes before a limit is passed are
+// returned with the error.
+func (l *XMLLimiter) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	for i := range n {
-		if !l.step(p[i]) {
-			return i, errTagTooLong
+		if e := l.step(p[i]); e != nil {
+			return i, e
 		}
 	}
 	return n, err
 }
 
-// step follows one byte; false means the current tag is too long.
-func (l *tagLimiter) step(c byte) bool {
+// step follows one byte.
+func (l *XMLLimiter) step(c byte) error {
 	switch l.state {
 	case lexText:
 		if c == '<' {
@@ -68,7 +83,7 @@ func (l *tagLimiter) step(c byte) bool {
 		case '?':
 			l.state, l.tail = lexPI, [2]byte{}
 		default:
-			l.state, l.n, l.quote = lexTag, 2, 0
+			l.state, l.n, l.attrs, l.named, l.quote = lexTag, 2, 0, false, 0
 			if c == '>' {
 				l.state = lexText
 			}
@@ -87,9 +102,8 @@ func (l *tagLimiter) step(c byte) bool {
 			l.state = lexFree
 		}
 	case lexTag:
-		l.n++
-		if l.n > MaxTagBytes {
-			return false
+		if l.n++; l.n > MaxTagBytes {
+			return errTagTooLong
 		}
 		switch {
 		case l.quote != 0:
@@ -100,6 +114,12 @@ func (l *tagLimiter) step(c byte) bool {
 			l.quote = c
 		case c == '>':
 			l.state = lexText
+			return l.budget.Bytes(l.attrs)
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+			l.named = true
+		}
+		if l.named {
+			l.attrs++
 		}
 	case lexComment, lexCDATA, lexPI:
 		end := l.state == lexComment && l.tail == [2]byte{'-', '-'} ||
@@ -110,11 +130,8 @@ func (l *tagLimiter) step(c byte) bool {
 		}
 		l.tail = [2]byte{l.tail[1], c}
 	}
-	return true
+	return nil
 }
 
 // What follows "<!" in a comment and in a CDATA section.
 var commentOpen, cdataOpen = []byte("--"), []byte("[CDATA[")
-
-// isTagTooLong reports the tag limiter's error.
-func isTagTooLong(err error) bool { return errors.Is(err, errTagTooLong) }

@@ -26,11 +26,12 @@
 //   - struct members may give <value> before <name>; a repeated name keeps
 //     the last value, as PHP arrays do.
 //
-// Limits: the body is bounded (Server.MaxBodyBytes), arrays and structs nest
-// at most MaxDepth deep, one tag may hold at most MaxTagBytes (a tag with
-// thousands of attributes costs encoding/xml memory out of proportion), and
-// any DOCTYPE or other <!…> declaration is refused, so no entity is ever
-// defined. Go's encoding/xml never reads external entities. Whatever goes
+// Limits: the body is bounded (Server.MaxBodyBytes); decoding takes every
+// value, text byte and attribute byte from a protocols.Budget (values,
+// nesting of arrays and structs, string bytes), one tag may hold at most
+// protocols.MaxTagBytes (a tag with thousands of attributes costs
+// encoding/xml memory out of proportion), and any DOCTYPE or other <!…>
+// declaration is refused, so no entity is ever defined. Go's encoding/xml never reads external entities. Whatever goes
 // wrong in a request is answered as a fault, never as a bare HTTP error.
 //
 // Responses use standard types only (no <nil/> or other extensions); see
