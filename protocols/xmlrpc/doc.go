@@ -6,8 +6,10 @@
 // webservice_xmlrpc_server does (moodle-webservices.md §7.1).
 //
 // It only translates wire formats: no access checks, validation or cleaning
-// happen here. It imports wsgate, functions and protocols, nothing else of
-// ours.
+// of its own happen here (the token check before the body is read is the
+// pipeline's, through protocols.Intake, and decoding stays within Intake's
+// parse budget). It imports wsgate, functions and protocols, nothing else
+// of ours.
 //
 // Requests. Every standard value type is accepted: int, i4, i8, boolean,
 // string, an untyped value (text directly in <value>, a string), double,
