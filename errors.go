@@ -34,6 +34,13 @@ var (
 		Message: "The function did not finish in time"}
 	ErrInternal = &Error{Kind: Internal, Exception: "moodle_exception", Code: "generalexceptionmessage",
 		Message: "Internal server error"}
+	// ErrRequestTooLarge refuses a request whose decoding would pass a limit
+	// of the parse budget; Messagef names the limit ("holds more than 100000 values").
+	ErrRequestTooLarge = &Error{Kind: Invalid, Exception: "invalid_parameter_exception", Code: "invalidparameter",
+		Message: "Invalid parameter value detected: the request %s"}
+	// ErrServerBusy refuses a request that found no free decoding slot in time (beyond Moodle).
+	ErrServerBusy = &Error{Kind: Unavailable, Exception: "moodle_exception", Code: "serverbusy",
+		Message: "The server is busy: try again in a moment"}
 	// ErrNotFound and ErrConflict are the store's typed errors, mapped by every edge.
 	ErrNotFound = &Error{Kind: NotFound, Exception: "dml_missing_record_exception", Code: "invalidrecord",
 		Message: "Can't find data record in database table."}

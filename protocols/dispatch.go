@@ -13,9 +13,11 @@ import (
 	"wsgate/services"
 )
 
-// Authorizer decides whether a token may call a function (services.Authorizer).
+// Authorizer decides whether a token may call a function, or may make calls
+// at all (services.Authorizer).
 type Authorizer interface {
 	Authorize(ctx context.Context, req services.AuthRequest) (*wsgate.Caller, error)
+	AuthorizeToken(ctx context.Context, req services.AuthRequest) error
 }
 
 // Pipeline is the one Dispatcher every protocol uses: authorize, validate the

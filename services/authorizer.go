@@ -113,17 +113,10 @@ func NewAuthorizer(store *Store, funcs FunctionInfo, opts AuthorizerOptions) *Au
 // ErrStoreUnavailable.
 func (a *Authorizer) Authorize(ctx context.Context, req AuthRequest) (*wsgate.Caller, error) {
 	now := a.opts.Now().Unix()
-	tok, pol, usr, err := a.tokenUser(ctx, req)
+	tok, pol, usr, err := a.authenticate(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	if a.opts.RequireProtocolCapability {
-		if c := "webservice/" + req.Protocol + ":use"; !usr.can(c) {
-			return nil, wsgate.ErrAccess.WithDebugf(
-				"You are not allowed to use the %s protocol (missing capability: %s)", req.Protocol, c)
-		}
-	}
-
 	if req.Function == "" {
 		return nil, wsgate.ErrInvalidParameter.WithDebug("Missing function name")
 	}

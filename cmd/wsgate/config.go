@@ -51,9 +51,16 @@ type BusConfig struct {
 	OriginUUID string `mapstructure:"origin_uuid"`
 }
 
-// ProtocolsConfig bounds what the protocol servers read.
+// ProtocolsConfig bounds what the protocol servers read and decode: the
+// body, the parse budget of each request (protocols.Limits) and the
+// decodes running at once (protocols.Gate).
 type ProtocolsConfig struct {
-	MaxBodyBytes int64 `mapstructure:"max_body_bytes"`
+	MaxBodyBytes       int64         `mapstructure:"max_body_bytes"`
+	MaxNodes           int           `mapstructure:"max_nodes"`
+	MaxDepth           int           `mapstructure:"max_depth"`
+	MaxStringBytes     int64         `mapstructure:"max_string_bytes"`
+	MaxParallelDecodes int           `mapstructure:"max_parallel_decodes"` // 0: twice GOMAXPROCS
+	DecodeWait         time.Duration `mapstructure:"decode_wait"`
 }
 
 // SiteConfig names the site in get_site_info and in the pages.
@@ -144,6 +151,11 @@ var defaults = map[string]any{
 	"site.name":                           "wsgate",
 	"site.url":                            "",
 	"protocols.max_body_bytes":            10 << 20,
+	"protocols.max_nodes":                 100000,
+	"protocols.max_depth":                 64,
+	"protocols.max_string_bytes":          10 << 20,
+	"protocols.max_parallel_decodes":      0,
+	"protocols.decode_wait":               "2s",
 	"bus.url":                             "",
 	"bus.exchange":                        "wsgate-headers",
 	"bus.origin_uuid":                     "",
@@ -304,6 +316,15 @@ func (c *Config) Validate() error {
 	}
 	if c.Protocols.MaxBodyBytes < 1024 {
 		return configErrorf("protocols.max_body_bytes: must be at least 1024")
+	}
+	if c.Protocols.MaxNodes < 1 || c.Protocols.MaxDepth < 1 {
+		return configErrorf("protocols.max_nodes and protocols.max_depth: must be at least 1")
+	}
+	if c.Protocols.MaxStringBytes < 1024 {
+		return configErrorf("protocols.max_string_bytes: must be at least 1024")
+	}
+	if c.Protocols.MaxParallelDecodes < 0 || c.Protocols.DecodeWait < 0 {
+		return configErrorf("protocols.max_parallel_decodes and protocols.decode_wait: must not be negative")
 	}
 	if c.ShutdownGrace < 0 {
 		return configErrorf("shutdown_grace: must not be negative")

@@ -37,7 +37,9 @@ func TestConfigPrecedence(t *testing.T) {
 		{"defaults", "", nil, func(c *Config) bool {
 			return c.Listen == "127.0.0.1:9506" && c.Database.URL == "sqlite:var/wsgate.db" &&
 				c.Log.Level == "info" && c.Log.Format == "text" && c.Database.MigrateOnStart &&
-				c.Users.RevokeOnPasswordChange
+				c.Users.RevokeOnPasswordChange &&
+				c.Protocols == ProtocolsConfig{MaxBodyBytes: 10 << 20, MaxNodes: 100000, MaxDepth: 64,
+					MaxStringBytes: 10 << 20, MaxParallelDecodes: 0, DecodeWait: 2 * time.Second}
 		}},
 		{"file and conf.d, last drop-in wins", cfgPath, nil, func(c *Config) bool {
 			return c.Listen == "127.0.0.1:3000" && c.Log.Level == "debug" && c.Log.Format == "json" &&
@@ -89,6 +91,10 @@ func TestConfigErrors(t *testing.T) {
 		{"bad duration", "shutdown_grace: soon\n", nil, "shutdown_grace"},
 		{"bad yaml", "listen: [\n", nil, "config.yml"},
 		{"lockout cap below the window", "login:\n  failure_window: 1h\n  max_lockout: 10m\n", nil, "login.max_lockout"},
+		{"no nesting", "protocols:\n  max_depth: 0\n", nil, "protocols.max_depth"},
+		{"tiny string budget", "protocols:\n  max_string_bytes: 10\n", nil, "protocols.max_string_bytes"},
+		{"negative decode wait", "", []string{"WSGATE_PROTOCOLS_DECODE_WAIT=-1s"}, "protocols.decode_wait"},
+		{"negative parallel decodes", "protocols:\n  max_parallel_decodes: -1\n", nil, "protocols.max_parallel_decodes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

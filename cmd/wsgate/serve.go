@@ -27,6 +27,7 @@ import (
 	"wsgate/internal/loginlimit"
 	"wsgate/internal/metrics"
 	"wsgate/internal/proxy"
+	"wsgate/protocols"
 	"wsgate/protocols/login"
 	"wsgate/protocols/rest"
 	"wsgate/protocols/soap"
@@ -164,8 +165,13 @@ func (a *App) routes() (*gin.Engine, error) {
 	_ = e.SetTrustedProxies(nil)
 	e.GET("/status", gin.WrapH(a.Status))
 	e.GET("/metrics", gin.WrapH(a.metrics.Handler()))
+	// One intake for every protocol: the token before the body, one budget
+	// per request, one gate for the whole process.
+	pc := a.Config.Protocols
+	intake := protocols.Intake{Tokens: a.pipeline, Decodes: protocols.NewGate(pc.MaxParallelDecodes, pc.DecodeWait),
+		Limits: protocols.Limits{MaxNodes: pc.MaxNodes, MaxDepth: pc.MaxDepth, MaxStringBytes: pc.MaxStringBytes}}
 	restServer := gin.WrapH(&rest.Server{Dispatcher: a.pipeline, Debug: a.Config.Debug, Log: a.Log,
-		MaxBodyBytes: a.Config.Protocols.MaxBodyBytes})
+		MaxBodyBytes: pc.MaxBodyBytes, Intake: intake})
 	e.Any("/webservice/rest/server.php", restServer)
 	// The OpenAPI documents give each function a path of its own: the path names the function.
 	e.Any("/webservice/rest/server.php/:function", func(c *gin.Context) {
@@ -176,7 +182,7 @@ func (a *App) routes() (*gin.Engine, error) {
 	})
 	e.Any("/login/token.php", gin.WrapH(a.login))
 	e.Any(soap.Path, gin.WrapH(&soap.Server{Dispatcher: a.pipeline, Lister: a.pipeline, Debug: a.Config.Debug,
-		Log: a.Log, MaxBodyBytes: a.Config.Protocols.MaxBodyBytes, Functions: a.function,
+		Log: a.Log, MaxBodyBytes: pc.MaxBodyBytes, Functions: a.function, Intake: intake,
 		BaseURL: func(*http.Request) string { return a.siteURL + soap.Path }}))
 	err := admin.Mount(e.Group("/1.0"), admin.Deps{Store: a.store, Catalog: a.catalog, Auth: a.auth,
 		AfterCommit: a.relay.Notify, Log: a.Log}, a.Config.EnabledPlugins)
@@ -212,7 +218,7 @@ func (a *App) routes() (*gin.Engine, error) {
 		c.String(http.StatusMethodNotAllowed, "405 method not allowed")
 	})
 	e.Any(xmlrpc.Path, gin.WrapH(&xmlrpc.Server{Dispatcher: a.pipeline, Lister: a.pipeline,
-		Debug: a.Config.Debug, Log: a.Log, MaxBodyBytes: a.Config.Protocols.MaxBodyBytes}))
+		Debug: a.Config.Debug, Log: a.Log, MaxBodyBytes: pc.MaxBodyBytes, Intake: intake}))
 	return e, nil
 }
 

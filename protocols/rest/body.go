@@ -1,8 +1,6 @@
 package rest
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -11,12 +9,20 @@ import (
 	"strings"
 
 	"wsgate"
+	"wsgate/protocols"
 )
 
-// parseBody returns the parameters of the request body ($_POST), or nil
-// when PHP would not parse it (then it is not read): PHP reads bodies of POST
-// requests only, of the form and multipart types (and JSON, our addition).
-func (s *Server) parseBody(w http.ResponseWriter, r *http.Request) (map[string]any, error) {
+// body is a request body PHP would parse ($_POST), read whole before any
+// decoding: its media type, Content-Type header and bytes.
+type body struct {
+	kind, contentType string
+	data              *protocols.Body
+}
+
+// readBody reads the body of the request when PHP would parse it: POST
+// requests only, of the form and multipart types (and JSON, our addition);
+// nil otherwise (the body is not read).
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) (*body, error) {
 	if r.Method != http.MethodPost || r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
@@ -31,25 +37,24 @@ func (s *Server) parseBody(w http.ResponseWriter, r *http.Request) (map[string]a
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
 	}
-	if r.ContentLength > limit {
-		return nil, errTooLarge(limit)
-	}
-	body := http.MaxBytesReader(w, r.Body, limit)
-	switch kind {
-	case "multipart/form-data":
-		return parseMultipart(body, ct, limit)
-	case "application/json":
-		data, err := readBody(body, limit)
-		if err != nil {
-			return nil, err
-		}
-		return parseJSONBody(data)
-	}
-	data, err := readBody(body, limit)
+	data, err := protocols.ReadBody(w, r, limit)
 	if err != nil {
-		return nil, err
+		return nil, bodyError(err, limit)
 	}
-	return ParseQuery(string(data))
+	return &body{kind: kind, contentType: ct, data: data}, nil
+}
+
+// parse decodes the body into its parameters within budget; nil for no body.
+func (b *body) parse(budget *protocols.Budget) (map[string]any, error) {
+	switch {
+	case b == nil:
+		return nil, nil
+	case b.kind == "multipart/form-data":
+		return parseMultipart(b.data.Reader(), b.contentType, budget)
+	case b.kind == "application/json":
+		return parseJSONBody(b.data, budget)
+	}
+	return parseQuery(b.data.String(), budget)
 }
 
 // mediaType returns the lower-case media type of a Content-Type header, cut
@@ -60,15 +65,6 @@ func mediaType(ct string) string {
 		ct = ct[:i]
 	}
 	return strings.ToLower(ct)
-}
-
-// readBody reads the whole (limited) body.
-func readBody(body io.Reader, limit int64) ([]byte, error) {
-	data, err := io.ReadAll(body)
-	if err != nil {
-		return nil, bodyError(err, limit)
-	}
-	return data, nil
 }
 
 // bodyError turns a read error into invalid_parameter.
@@ -86,32 +82,32 @@ func errTooLarge(limit int64) error {
 // parseMultipart reads a multipart/form-data body in order: fields become
 // parameters as in a form; file parts ($_FILES in PHP, unused by REST calls)
 // are skipped.
-func parseMultipart(body io.Reader, ct string, limit int64) (map[string]any, error) {
+func parseMultipart(body io.Reader, ct string, budget *protocols.Budget) (map[string]any, error) {
 	_, mp, err := mime.ParseMediaType(ct)
 	if err != nil || mp["boundary"] == "" {
 		return nil, wsgate.ErrInvalidParameter.WithDebug("Malformed multipart/form-data body: no boundary")
 	}
 	mr := multipart.NewReader(body, mp["boundary"])
-	b := newFormBuilder()
+	b := newFormBuilder(budget)
 	for {
 		part, err := mr.NextRawPart()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, multipartError(err, limit)
+			return nil, multipartError(err)
 		}
 		disp, dp, err := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
 		_, isFile := dp["filename"]
 		if err != nil || disp != "form-data" || dp["name"] == "" || isFile {
 			if _, err := io.Copy(io.Discard, part); err != nil {
-				return nil, multipartError(err, limit)
+				return nil, multipartError(err)
 			}
 			continue
 		}
 		value, err := io.ReadAll(part)
 		if err != nil {
-			return nil, multipartError(err, limit)
+			return nil, multipartError(err)
 		}
 		if err := b.add(dp["name"], string(value)); err != nil {
 			return nil, err
@@ -120,82 +116,6 @@ func parseMultipart(body io.Reader, ct string, limit int64) (map[string]any, err
 	return b.tree(), nil
 }
 
-func multipartError(err error, limit int64) error {
-	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
-		return errTooLarge(limit)
-	}
+func multipartError(err error) error {
 	return wsgate.ErrInvalidParameter.WithDebug("Malformed multipart/form-data body").Wrap(err)
-}
-
-// parseJSONBody decodes a JSON object body; numbers stay json.Number. An
-// empty body is no parameters. The same limits as forms apply.
-func parseJSONBody(data []byte) (map[string]any, error) {
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, jsonError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, wsgate.ErrInvalidParameter.WithDebug("Invalid JSON body: unexpected data after the object")
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, wsgate.ErrInvalidParameter.WithDebug("Invalid JSON body: an object of parameters is expected")
-	}
-	vars := 0
-	for k, x := range m {
-		if err := checkJSONLimits(k, x, 0, &vars); err != nil {
-			return nil, err
-		}
-	}
-	return m, nil
-}
-
-// jsonError describes a decoding error without Go's wording.
-func jsonError(err error) error {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return wsgate.ErrInvalidParameter.WithDebugf("Invalid JSON body: syntax error at byte %d", se.Offset).Wrap(err)
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return wsgate.ErrInvalidParameter.WithDebug("Invalid JSON body: unexpected end").Wrap(err)
-	}
-	return wsgate.ErrInvalidParameter.WithDebug("Invalid JSON body").Wrap(err)
-}
-
-// checkJSONLimits applies MaxFormDepth (a container under a top-level member
-// is level 1, as in a[b]) and MaxFormVars (leaves and empty containers).
-func checkJSONLimits(top string, v any, level int, vars *int) error {
-	if level > MaxFormDepth {
-		return wsgate.ErrInvalidParameter.WithDebugf(
-			"Input variable nesting level exceeded %d in parameter %q", MaxFormDepth, top)
-	}
-	n := 0
-	switch x := v.(type) {
-	case map[string]any:
-		for _, c := range x {
-			if err := checkJSONLimits(top, c, level+1, vars); err != nil {
-				return err
-			}
-		}
-		n = len(x)
-	case []any:
-		for _, c := range x {
-			if err := checkJSONLimits(top, c, level+1, vars); err != nil {
-				return err
-			}
-		}
-		n = len(x)
-	}
-	if n == 0 {
-		if *vars++; *vars > MaxFormVars {
-			return wsgate.ErrInvalidParameter.WithDebugf(
-				"Input variables exceeded %d: split the call into smaller batches", MaxFormVars)
-		}
-	}
-	return nil
 }

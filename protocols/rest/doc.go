@@ -5,5 +5,8 @@
 // webservice_rest_server does, in XML (default) or JSON.
 //
 // It only translates wire formats: no access checks, validation or cleaning
-// happen here. It imports wsgate, functions and protocols, nothing else of ours.
+// of its own happen here (the token check before the body is read is the
+// pipeline's, through protocols.Intake, and decoding stays within Intake's
+// parse budget). It imports wsgate, functions and protocols, nothing else
+// of ours.
 package rest

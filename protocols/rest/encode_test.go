@@ -228,6 +228,8 @@ var errorCases = []struct {
 	{"invalidresponse", wsgate.ErrInvalidResponse.WithDebug("Error in response - Missing following required key in a single structure: id")},
 	{"foreign", errors.New("pq: password authentication failed for user \"secret\"")},
 	{"escaping", wsgate.ErrUserDeleted.Messagef(`<jdoe> & "friends" / é`).WithDebug(`<b>&'"/</b>`)},
+	{"requesttoolarge", wsgate.ErrRequestTooLarge.Messagef("holds more than 100000 values")},
+	{"serverbusy", wsgate.ErrServerBusy.WithDebug("no decoding slot became free within 2s")},
 }
 
 func TestEncodeErrorGolden(t *testing.T) {

@@ -8,27 +8,32 @@ import (
 	"strings"
 
 	"wsgate"
+	"wsgate/protocols"
 )
 
-// Limits of the form parser. PHP drops variables beyond them silently
-// (max_input_nesting_level, max_input_vars); we answer invalid_parameter instead.
-const (
-	// MaxFormDepth is the deepest bracket nesting accepted, PHP's default
-	// max_input_nesting_level: a[1]...[64] passes, a 65th level is refused.
-	MaxFormDepth = 64
-	// MaxFormVars is the most name=value pairs accepted from one source (the
-	// query string, or the body). PHP's max_input_vars defaults to 1000, which
-	// silently truncates bulk calls; we allow more and refuse beyond.
-	MaxFormVars = 10000
-)
+// MaxFormVars is the most name=value pairs accepted from one source (the
+// query string, or the body), and the most leaves of a JSON body. PHP's
+// max_input_vars defaults to 1000, which silently truncates bulk calls; we
+// allow more and refuse beyond. Nesting is bounded by the parse budget
+// (protocols.Limits.MaxDepth, PHP's max_input_nesting_level 64 by default):
+// a[1]...[64] passes, a 65th level is refused, where PHP drops the variable
+// silently.
+const MaxFormVars = 10000
 
 // ParseQuery parses a raw query string or an application/x-www-form-urlencoded
 // body as PHP fills $_GET and $_POST: pairs split on '&', PHP's URL decoding
 // (invalid % escapes kept as they are), bracket names nested into trees and
 // pairs applied in order, so a later duplicate wins. Structures are
-// map[string]any, leaves are strings; list indexes stay string keys.
+// map[string]any, leaves are strings; list indexes stay string keys. It
+// decodes within the default parse budget.
 func ParseQuery(query string) (map[string]any, error) {
-	b := newFormBuilder()
+	return parseQuery(query, protocols.NewBudget(protocols.Limits{}))
+}
+
+// parseQuery is ParseQuery within budget: every array and leaf is a node
+// taken before it is made, every name and value byte a string byte.
+func parseQuery(query string, budget *protocols.Budget) (map[string]any, error) {
+	b := newFormBuilder(budget)
 	for query != "" {
 		var pair string
 		pair, query, _ = strings.Cut(query, "&")
@@ -43,6 +48,37 @@ func ParseQuery(query string) (map[string]any, error) {
 	return b.tree(), nil
 }
 
+// queryString returns the string ParseQuery would store under the plain
+// name, the value of its last pair, without building the tree; false when
+// no pair has that name or the last one makes it an array (name[...]).
+// It follows add's reading of names: NUL ends a name, leading spaces are
+// dropped, a '[' closed by a ']' starts an index, and an unclosed one makes
+// another name.
+func queryString(query, name string) (string, bool) {
+	value, found := "", false
+	for query != "" {
+		var pair string
+		pair, query, _ = strings.Cut(query, "&")
+		k, v, _ := strings.Cut(pair, "=")
+		if !strings.Contains(k, name) && strings.IndexByte(k, '%') < 0 {
+			continue // cannot decode to the name
+		}
+		k = phpURLDecode(k)
+		if i := strings.IndexByte(k, 0); i >= 0 {
+			k = k[:i]
+		}
+		rest, ok := strings.CutPrefix(strings.TrimLeft(k, " "), name)
+		switch {
+		case !ok:
+		case rest == "":
+			value, found = phpURLDecode(v), true
+		case rest[0] == '[' && strings.IndexByte(rest, ']') >= 0:
+			value, found = "", false // an array now
+		}
+	}
+	return value, found
+}
+
 // ParseForm builds the same tree as ParseQuery from already decoded values.
 // url.Values has lost the order between names, so names are applied in sorted
 // order (values of one name in their order), which keeps the result stable.
@@ -52,7 +88,7 @@ func ParseForm(values url.Values) (map[string]any, error) {
 		names = append(names, k)
 	}
 	slices.Sort(names)
-	b := newFormBuilder()
+	b := newFormBuilder(protocols.NewBudget(protocols.Limits{}))
 	for _, k := range names {
 		for _, v := range values[k] {
 			if err := b.add(k, v); err != nil {
@@ -98,8 +134,33 @@ func (a *phpArray) appendKey() (string, bool) {
 }
 
 // child returns the array at key (a fresh one appended when key is nil),
-// replacing a string found there, as php_register_variable_ex does.
-func (a *phpArray) child(key *string) *phpArray {
+// replacing a string found there, as php_register_variable_ex does; nil
+// when PHP's append fails. A fresh array is a node of budget at depth.
+func (a *phpArray) child(key *string, budget *protocols.Budget, depth int) (*phpArray, error) {
+	var k string
+	if key == nil {
+		var ok bool
+		if k, ok = a.appendKey(); !ok {
+			return nil, nil
+		}
+	} else {
+		k = *key
+		if c, ok := a.m[k].(*phpArray); ok {
+			return c, nil
+		}
+	}
+	if err := budget.Node(depth); err != nil {
+		return nil, err
+	}
+	c := newPHPArray()
+	a.m[k] = c
+	a.noteKey(k)
+	return c, nil
+}
+
+// set stores a string at key, or appends it when key is nil; the string is
+// a node of budget at depth.
+func (a *phpArray) set(key *string, v string, budget *protocols.Budget, depth int) error {
 	var k string
 	if key == nil {
 		var ok bool
@@ -108,29 +169,13 @@ func (a *phpArray) child(key *string) *phpArray {
 		}
 	} else {
 		k = *key
-		if c, ok := a.m[k].(*phpArray); ok {
-			return c
-		}
 	}
-	c := newPHPArray()
-	a.m[k] = c
-	a.noteKey(k)
-	return c
-}
-
-// set stores a string at key, or appends it when key is nil.
-func (a *phpArray) set(key *string, v string) {
-	var k string
-	if key == nil {
-		var ok bool
-		if k, ok = a.appendKey(); !ok {
-			return
-		}
-	} else {
-		k = *key
+	if err := budget.Node(depth); err != nil {
+		return err
 	}
 	a.m[k] = v
 	a.noteKey(k)
+	return nil
 }
 
 // finish turns the arrays into plain maps in place.
@@ -143,22 +188,32 @@ func (a *phpArray) finish() map[string]any {
 	return a.m
 }
 
-// formBuilder applies name=value pairs one by one, counting them.
+// formBuilder applies name=value pairs one by one, counting them and
+// taking what they build from the budget.
 type formBuilder struct {
-	root *phpArray
-	vars int
+	root   *phpArray
+	vars   int
+	budget *protocols.Budget
 }
 
-func newFormBuilder() *formBuilder { return &formBuilder{root: newPHPArray()} }
+func newFormBuilder(budget *protocols.Budget) *formBuilder {
+	return &formBuilder{root: newPHPArray(), budget: budget}
+}
 
 func (b *formBuilder) tree() map[string]any { return b.root.finish() }
 
+// errTooManyVars is the error of a source with more than MaxFormVars variables.
+var errTooManyVars = wsgate.ErrRequestTooLarge.Messagef(
+	"holds more than " + strconv.Itoa(MaxFormVars) + " input variables: split the call into smaller batches")
+
 // add registers one variable as php_register_variable_ex (main/php_variables.c)
-// does, except that too many variables or too deep a nesting is an error.
+// does, except that too many variables or a request over the budget is an error.
 func (b *formBuilder) add(name, value string) error {
 	if b.vars++; b.vars > MaxFormVars {
-		return wsgate.ErrInvalidParameter.WithDebugf(
-			"Input variables exceeded %d: split the call into smaller batches", MaxFormVars)
+		return errTooManyVars
+	}
+	if err := b.budget.Bytes(len(name) + len(value)); err != nil {
+		return err
 	}
 	if i := strings.IndexByte(name, 0); i >= 0 {
 		name = name[:i] // PHP handles names as C strings
@@ -175,17 +230,16 @@ func (b *formBuilder) add(name, value string) error {
 		return nil // PHP discards these
 	}
 	if rest == "" {
-		b.root.set(&top, value)
-		return nil
+		return b.root.set(&top, value, b.budget, 0)
 	}
 
 	cur := b.root
 	index := &top // nil means "append"
 	pos := 0      // rest[pos] == '['
+	depth := 0    // the arrays around cur's entries
 	for level := 1; ; level++ {
-		if level > MaxFormDepth {
-			return wsgate.ErrInvalidParameter.WithDebugf(
-				"Input variable nesting level exceeded %d in parameter %q", MaxFormDepth, top)
+		if err := b.budget.Depth(level); err != nil { // PHP counts every '['
+			return err
 		}
 		start := pos + 1
 		ip := start
@@ -208,18 +262,18 @@ func (b *formBuilder) add(name, value string) error {
 			s := rest[start:ip]
 			next = &s
 		}
-		if cur = cur.child(index); cur == nil {
-			return nil
+		c, err := cur.child(index, b.budget, depth)
+		if c == nil {
+			return err
 		}
-		index = next
+		cur, index, depth = c, next, depth+1
 		if ip++; ip < len(rest) && rest[ip] == '[' {
 			pos = ip
 			continue
 		}
 		break // anything after the last ']' is ignored
 	}
-	cur.set(index, value)
-	return nil
+	return cur.set(index, value, b.budget, depth)
 }
 
 // mangle replaces ' ' and '.' (and '[' when brackets is set) by '_', as PHP

@@ -7,10 +7,15 @@ import (
 	"encoding/xml"
 	"io"
 	"math"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"wsgate/functions"
+	"wsgate/protocols"
+	"wsgate/protocols/protocolstest"
 	"wsgate/protocols/rest"
 )
 
@@ -138,4 +143,37 @@ func xmlChars(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// fuzzBodyTypes are the bodies FuzzBudget sends.
+var fuzzBodyTypes = []string{"application/x-www-form-urlencoded", "application/json", "multipart/form-data; boundary=XX"}
+
+// FuzzBudget sends any query string and body (form, JSON or multipart)
+// within any small budget: the server never panics, answers in the format
+// asked for, and the parameters it dispatches never hold more values,
+// nesting or text than the budget allows.
+func FuzzBudget(f *testing.F) {
+	f.Add("a[b][c]=1&moodlewsrestformat=json", []byte("x[]=1&x[]=2&y[z]=3"), uint8(0), uint8(10), uint8(2), uint16(100))
+	f.Add("wsfunction=f", []byte(`{"a":[1,[2,{"b":"c"}]],"d":{}}`), uint8(1), uint8(8), uint8(2), uint16(40))
+	f.Add("", []byte("--XX\r\nContent-Disposition: form-data; name=\"a[b][c]\"\r\n\r\nv\r\n--XX--\r\n"), uint8(2), uint8(3), uint8(1), uint16(20))
+	f.Add("a"+strings.Repeat("[x]", 70)+"=1", []byte(`{"k":"`+strings.Repeat("v", 90)+`"}`), uint8(1), uint8(50), uint8(60), uint16(80))
+	f.Fuzz(func(t *testing.T, query string, body []byte, kind, nodes, depth uint8, text uint16) {
+		limits := protocols.Limits{MaxNodes: int(nodes) + 1, MaxDepth: int(depth%70) + 1, MaxStringBytes: int64(text) + 1}
+		d := &recorder{res: okResult()}
+		s := &rest.Server{Dispatcher: d, Intake: protocols.Intake{Limits: limits}}
+		r := httptest.NewRequest(http.MethodPost, rest.Path, bytes.NewReader(body))
+		r.URL.RawQuery = query
+		r.Header.Set("Content-Type", fuzzBodyTypes[int(kind)%len(fuzzBodyTypes)])
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code != http.StatusOK || bytes.Contains(w.Body.Bytes(), []byte("generalexceptionmessage")) {
+			t.Fatalf("HTTP %d: %s", w.Code, w.Body)
+		}
+		if json.Valid(w.Body.Bytes()) == (w.Header().Get("Content-Type") != "application/json") {
+			t.Fatalf("%s answered as %s", w.Body, w.Header().Get("Content-Type"))
+		}
+		if len(d.calls) == 1 {
+			protocolstest.CheckWithin(t, protocols.NewBudget(limits).Limits(), d.calls[0].Params, nil)
+		}
+	})
 }

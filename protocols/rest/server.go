@@ -37,11 +37,20 @@ const DefaultMaxBodyBytes = 8 << 20
 // once). The server logs at error level only its own internal failures (a
 // panic that escaped the Dispatcher, no Dispatcher), and rejected input at
 // debug level; never the token or the parameters.
+//
+// Beyond Moodle, a token in the query string (wstoken) or, without one
+// there, in the Authorization header is checked (Intake.Tokens) before the
+// body is read: a request with an unusable token is refused, in the format
+// the query string asks for, whatever its body holds (a wstoken in the body
+// still takes precedence for the call itself and is checked by the
+// Dispatcher). The query string and the body are then decoded within one
+// budget, in a slot of Intake's gate.
 type Server struct {
 	Dispatcher   protocols.Dispatcher
-	Debug        bool         // write debuginfo in error envelopes (Moodle's debug ≥ DEBUG_NORMAL)
-	Log          *slog.Logger // nil: slog.Default()
-	MaxBodyBytes int64        // ≤ 0: DefaultMaxBodyBytes
+	Debug        bool             // write debuginfo in error envelopes (Moodle's debug ≥ DEBUG_NORMAL)
+	Log          *slog.Logger     // nil: slog.Default()
+	MaxBodyBytes int64            // ≤ 0: DefaultMaxBodyBytes
+	Intake       protocols.Intake // token check, parse budget and decoding gate
 }
 
 // format is the response format selected by moodlewsrestformat.
@@ -58,7 +67,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writePreflight(w)
 		return
 	}
-	f := formatXML
+	f := queryFormat(r.URL.RawQuery)
 	function := ""
 	defer func() {
 		if p := recover(); p != nil {
@@ -71,7 +80,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 
-	call, f, err := s.parse(w, r)
+	if err := s.checkToken(r); err != nil {
+		writeError(w, f, err, s.Debug) // the check logged it as a call
+		return
+	}
+	call, f, err := s.parse(w, r, f)
 	if err != nil {
 		s.logger().LogAttrs(r.Context(), slog.LevelDebug, "rest: request refused",
 			slog.String("errorcode", wsgate.CodeOf(err)), slog.String("remote", protocols.RemoteIP(r)),
@@ -116,21 +129,53 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b 
 
 const maxPooledBuf = 1 << 20
 
-// parse decodes the request into a Call and the response format. The format
-// is known (from the query string) even when the body cannot be read.
-func (s *Server) parse(w http.ResponseWriter, r *http.Request) (*protocols.Call, format, error) {
-	get, err := ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return nil, formatXML, err
+// checkToken checks the token the request carries outside its body, the
+// last wstoken of the query string, else the Bearer token, before the body
+// is read. Without one there the Dispatcher checks the token of the body.
+func (s *Server) checkToken(r *http.Request) error {
+	if s.Intake.Tokens == nil {
+		return nil
 	}
-	f := formatOf(get)
-	post, err := s.parseBody(w, r)
+	token, _ := queryString(r.URL.RawQuery, "wstoken")
+	if token == "" {
+		token = protocols.BearerToken(r)
+	}
+	if token == "" {
+		return nil
+	}
+	function, _ := queryString(r.URL.RawQuery, "wsfunction")
+	return s.Intake.CheckToken(r.Context(), &protocols.Call{Protocol: "rest", Token: token, Function: function,
+		RemoteIP: protocols.RemoteIP(r)})
+}
+
+// parse decodes the request into a Call and the response format; f is the
+// format the query string asks for, answered when decoding fails. The body
+// is read whole first, then the query string and the body are decoded in a
+// slot of the gate within one budget; the errors keep PHP's order (the
+// query string's first).
+func (s *Server) parse(w http.ResponseWriter, r *http.Request, f format) (*protocols.Call, format, error) {
+	post, readErr := s.readBody(w, r)
+	var params map[string]any
+	err := s.Intake.Decode(r.Context(), func(b *protocols.Budget) error {
+		get, err := parseQuery(r.URL.RawQuery, b)
+		if err != nil {
+			return err
+		}
+		if readErr != nil {
+			return readErr
+		}
+		form, err := post.parse(b)
+		if err != nil {
+			return err
+		}
+		for k, v := range form { // array_merge($_GET, $_POST): POST wins
+			get[k] = v
+		}
+		params = get
+		return nil
+	})
 	if err != nil {
 		return nil, f, err
-	}
-	params := get
-	for k, v := range post { // array_merge($_GET, $_POST): POST wins
-		params[k] = v
 	}
 	f = formatOf(params)
 
@@ -170,6 +215,14 @@ var reservedNames = [...]string{
 // (absent, "xml", an array, a typo) XML.
 func formatOf(params map[string]any) format {
 	if v, ok := params["moodlewsrestformat"].(string); ok && v == "json" {
+		return formatJSON
+	}
+	return formatXML
+}
+
+// queryFormat is formatOf the query string, read without decoding it.
+func queryFormat(rawQuery string) format {
+	if v, ok := queryString(rawQuery, "moodlewsrestformat"); ok && v == "json" {
 		return formatJSON
 	}
 	return formatXML

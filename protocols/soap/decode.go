@@ -11,16 +11,7 @@ import (
 	"unicode/utf8"
 
 	"wsgate"
-)
-
-// Limits of one request envelope (peers-perf-security.md §4.2). The body
-// size is Server.MaxBodyBytes.
-const (
-	// MaxDepth is the deepest element nesting accepted, Envelope being 1:
-	// parameters may nest MaxDepth-3 levels below the operation element.
-	MaxDepth = 64
-	// MaxElements is the most elements one envelope may hold.
-	MaxElements = 100000
+	"wsgate/protocols"
 )
 
 // node is one element of the operation's subtree.
@@ -55,19 +46,25 @@ func badRequest(format string, args ...any) *requestError {
 	return &requestError{err: wsgate.ErrInvalidParameter.WithDebugf(format, args...)}
 }
 
+// partDepth is the element depth of the parameters (parts): Envelope, Body,
+// the operation, the part. Deeper elements are inside depth-partDepth
+// arrays or structures.
+const partDepth = 4
+
 // readEnvelope parses a SOAP 1.1 envelope from r and returns the first child
 // of its Body as a tree. It refuses DTDs and processing instructions, SOAP
-// 1.2 envelopes (VersionMismatch), header blocks marked mustUnderstand for
-// this node (MustUnderstand), nesting beyond MaxDepth and more than
-// MaxElements elements. Content after the Body's first child is checked for
-// well-formedness and limits, then ignored.
-func readEnvelope(r io.Reader) (*envelope, error) {
-	d := xml.NewDecoder(r)
+// 1.2 envelopes (VersionMismatch) and header blocks marked mustUnderstand
+// for this node (MustUnderstand). Every element (at its depth below the
+// parts), every byte of names, text and attributes is taken from b, and every
+// tag is bounded by protocols.MaxTagBytes, before the decoder holds it.
+// Content after the Body's first child is checked for well-formedness and
+// limits, then ignored.
+func readEnvelope(r io.Reader, b *protocols.Budget) (*envelope, error) {
+	d := xml.NewDecoder(protocols.NewXMLLimiter(r, b))
 	d.CharsetReader = charsetReader
 	var (
 		env      envelope
 		depth    int     // open elements
-		count    int     // elements seen
 		stack    []*node // open elements of the operation subtree
 		inBody   bool    // the Body element is open
 		inHeader bool    // the Header element is open
@@ -84,12 +81,11 @@ func readEnvelope(r io.Reader) (*envelope, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			depth++
-			count++
-			if depth > MaxDepth {
-				return nil, badRequest("The SOAP envelope nests deeper than %d elements", MaxDepth)
+			if err := b.Node(max(depth-partDepth, 0)); err != nil {
+				return nil, &requestError{err: wsgate.AsError(err)}
 			}
-			if count > MaxElements {
-				return nil, badRequest("The SOAP envelope holds more than %d elements", MaxElements)
+			if err := b.Bytes(len(t.Name.Local)); err != nil { // names become keys
+				return nil, &requestError{err: wsgate.AsError(err)}
 			}
 			switch {
 			case depth == 1:
@@ -127,6 +123,9 @@ func readEnvelope(r io.Reader) (*envelope, error) {
 				inHeader, inBody = false, false
 			}
 		case xml.CharData:
+			if err := b.Bytes(len(t)); err != nil {
+				return nil, &requestError{err: wsgate.AsError(err)}
+			}
 			if len(stack) > 0 {
 				if n := stack[len(stack)-1]; n.kids == nil {
 					n.text = append(n.text, t...)
@@ -206,8 +205,12 @@ func isXSI(space string) bool {
 	return space == nsXSI || space == "xsi" || strings.HasSuffix(space, "/XMLSchema-instance")
 }
 
-// malformed is the Client fault for XML the decoder cannot read.
+// malformed is the Client fault for XML the decoder cannot read, or for a
+// tag the limiter refused.
 func malformed(err error) *requestError {
+	if e := (*wsgate.Error)(nil); errors.As(err, &e) {
+		return &requestError{err: e}
+	}
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		return &requestError{status: http.StatusRequestEntityTooLarge,

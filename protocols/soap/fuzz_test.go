@@ -17,6 +17,7 @@ import (
 	"wsgate"
 	"wsgate/functions"
 	"wsgate/protocols"
+	"wsgate/protocols/protocolstest"
 )
 
 // fuzzReturns describes what the fuzz Dispatcher returns: the decoded
@@ -106,9 +107,9 @@ func FuzzDecodeEnvelope(f *testing.F) {
 	s := fuzzServer()
 	f.Fuzz(func(t *testing.T, body []byte) {
 		// The decoder alone: no recover() hides a panic here.
-		if e, err := readEnvelope(bytes.NewReader(body)); err == nil {
-			_, _, _ = paramsOf(e.op, fuzzParams)
-			_, _, _ = paramsOf(e.op, nil)
+		if e, err := readEnvelope(bytes.NewReader(body), protocols.NewBudget(protocols.Limits{})); err == nil {
+			_, _, _ = paramsOf(e.op, fuzzParams, protocols.NewBudget(protocols.Limits{}))
+			_, _, _ = paramsOf(e.op, nil, protocols.NewBudget(protocols.Limits{}))
 		} else {
 			var re *requestError
 			if !errors.As(err, &re) || re.err.Kind != wsgate.Invalid {
@@ -133,6 +134,39 @@ func FuzzDecodeEnvelope(f *testing.F) {
 			}
 		default:
 			t.Fatalf("HTTP %d", w.Code)
+		}
+	})
+}
+
+// FuzzBudget decodes any body within any small budget, with and without a
+// description: decoding never panics, a refusal is a Client fault, and the
+// parameters it makes never hold more values, nesting or text than the
+// budget allows.
+func FuzzBudget(f *testing.F) {
+	env := func(body string) []byte {
+		return []byte(`<s:Envelope xmlns:s="` + nsEnvelope + `" xmlns:i="` + nsXSI + `"><s:Body>` + body + `</s:Body></s:Envelope>`)
+	}
+	f.Add(env(`<f><i>12</i><l><item><s>x</s></item><item><s>y</s></item></l></f>`), uint8(20), uint8(3), uint16(400))
+	f.Add(env(`<u><r><q>1</q><q>2</q></r><r><q>3</q></r></u>`), uint8(30), uint8(1), uint16(400))
+	f.Add(env(`<u><m><item><key>k</key><value><item>1</item></value></item></m></u>`), uint8(10), uint8(2), uint16(200))
+	f.Add(env(`<f><param0 i:type="xsd:int">1</param0><param1 a="`+strings.Repeat("b", 300)+`"/></f>`), uint8(9), uint8(0), uint16(500))
+	f.Fuzz(func(t *testing.T, body []byte, nodes, depth uint8, text uint16) {
+		limits := protocols.Limits{MaxNodes: int(nodes) + 1, MaxDepth: int(depth%70) + 1, MaxStringBytes: int64(text) + 1}
+		for _, d := range []*functions.Description{fuzzParams, nil} {
+			b := protocols.NewBudget(limits)
+			e, err := readEnvelope(bytes.NewReader(body), b)
+			var params map[string]any
+			var args []any
+			if err == nil {
+				params, args, err = paramsOf(e.op, d, b)
+			}
+			if err != nil {
+				if wsgate.KindOf(err) != wsgate.Invalid {
+					t.Fatalf("decode error %v is not a client fault", err)
+				}
+				continue
+			}
+			protocolstest.CheckWithin(t, b.Limits(), params, args)
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 
 	"wsgate"
 	"wsgate/functions"
+	"wsgate/protocols"
 )
 
 // paramsOf turns the operation element into call parameters, guided by the
@@ -18,10 +19,15 @@ import (
 // or BOOL, turn text in that type's lexical form into int64, float64 or
 // bool. Text that does not parse stays a string for the validator to refuse;
 // xsi:type xsd:string keeps the text as it is, as PHP does.
-func paramsOf(op *node, d *functions.Description) (map[string]any, []any, error) {
+//
+// The elements were taken from budget as they were read; what the
+// conversion adds, a list for an element name repeated without a
+// description (which puts the values one level deeper), is taken here.
+func paramsOf(op *node, d *functions.Description, budget *protocols.Budget) (map[string]any, []any, error) {
 	if op == nil || op.null {
 		return map[string]any{}, nil, nil
 	}
+	c := converter{budget: budget}
 	if positional(op, d) {
 		args := make([]any, len(op.kids))
 		for i, k := range op.kids {
@@ -29,7 +35,7 @@ func paramsOf(op *node, d *functions.Description) (map[string]any, []any, error)
 			if d != nil && d.Shape == functions.SingleShape && i < len(d.Keys) {
 				kd = d.Keys[i].Desc
 			}
-			v, err := value(k, kd)
+			v, err := c.value(k, kd, 0)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -37,12 +43,17 @@ func paramsOf(op *node, d *functions.Description) (map[string]any, []any, error)
 		}
 		return nil, args, nil
 	}
-	m, err := structure(op, d)
+	m, err := c.structure(op, d, -1) // the operation is the parameter list, its parts at depth 0
 	if err != nil {
 		return nil, nil, err
 	}
 	return m, nil, nil
 }
+
+// converter converts elements into values within a request's budget. Every
+// method takes the depth of the value it makes (the arrays and structures
+// around it).
+type converter struct{ budget *protocols.Budget }
 
 // positional reports whether the parts are param0, param1... and d does not
 // declare such names.
@@ -61,26 +72,26 @@ func positional(op *node, d *functions.Description) bool {
 // value converts one element as d describes it (d nil: by its form).
 // Elements whose form does not match d are converted by their form, so the
 // validator sees and refuses what was sent.
-func value(n *node, d *functions.Description) (any, error) {
+func (c converter) value(n *node, d *functions.Description, depth int) (any, error) {
 	if n.null {
 		return nil, nil
 	}
 	if d == nil {
-		return generic(n), nil
+		return c.generic(n, depth)
 	}
 	switch d.Shape {
 	case functions.SingleShape:
 		if len(n.kids) == 0 {
 			return emptyOr(n, map[string]any{}), nil
 		}
-		return structure(n, d)
+		return c.structure(n, d, depth)
 	case functions.MultipleShape:
 		if len(n.kids) == 0 {
 			return emptyOr(n, []any{}), nil
 		}
 		items := make([]any, len(n.kids))
 		for i, k := range n.kids {
-			v, err := value(k, d.Content)
+			v, err := c.value(k, d.Content, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -89,7 +100,7 @@ func value(n *node, d *functions.Description) (any, error) {
 		return items, nil
 	}
 	if len(n.kids) > 0 {
-		return generic(n), nil
+		return c.generic(n, depth)
 	}
 	return leaf(n, d.Type), nil
 }
@@ -106,9 +117,9 @@ func emptyOr(n *node, empty any) any {
 // structure converts a single structure: child elements by name, or an
 // Apache map of key/value items. A key sent twice is an error. Without a
 // description (an unknown function) it converts as generic does.
-func structure(n *node, d *functions.Description) (map[string]any, error) {
+func (c converter) structure(n *node, d *functions.Description, depth int) (map[string]any, error) {
 	if d == nil {
-		return genericMap(n), nil
+		return c.genericMap(n, depth)
 	}
 	m := make(map[string]any, len(n.kids))
 	if apacheMap(n, d) {
@@ -121,7 +132,7 @@ func structure(n *node, d *functions.Description) (map[string]any, error) {
 			if _, dup := m[key]; dup {
 				return nil, wsgate.ErrInvalidParameter.WithDebugf("Duplicate key %s in %s", key, n.name)
 			}
-			v, err := value(vn, keyDesc(d, key))
+			v, err := c.value(vn, keyDesc(d, key), depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -133,7 +144,7 @@ func structure(n *node, d *functions.Description) (map[string]any, error) {
 		if _, dup := m[k.name]; dup {
 			return nil, wsgate.ErrInvalidParameter.WithDebugf("Duplicate element %s in %s", k.name, n.name)
 		}
-		v, err := value(k, keyDesc(d, k.name))
+		v, err := c.value(k, keyDesc(d, k.name), depth+1)
 		if err != nil {
 			return nil, err
 		}
@@ -185,29 +196,37 @@ func keyDesc(d *functions.Description, name string) *functions.Description {
 // elements whose children are all <item> become lists, Apache maps and other
 // elements with children become maps (a name repeated makes a list of its
 // values), text becomes a leaf typed by xsi:type.
-func generic(n *node) any {
+func (c converter) generic(n *node, depth int) (any, error) {
+	if err := c.budget.Depth(depth); err != nil { // deeper than its element under a repeated name
+		return nil, err
+	}
 	if n.null {
-		return nil
+		return nil, nil
 	}
 	if len(n.kids) == 0 {
 		if n.array {
-			return []any{}
+			return []any{}, nil
 		}
-		return leaf(n, 0)
+		return leaf(n, 0), nil
 	}
 	if n.array || allItems(n) {
 		items := make([]any, len(n.kids))
 		for i, k := range n.kids {
-			items[i] = generic(k)
+			v, err := c.generic(k, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			items[i] = v
 		}
-		return items
+		return items, nil
 	}
-	return genericMap(n)
+	return c.genericMap(n, depth)
 }
 
 // genericMap converts the children of n into a map: an Apache map by its
-// keys, other children by name, a repeated name making a list of its values.
-func genericMap(n *node) map[string]any {
+// keys, other children by name, a repeated name making a list of its values
+// (a value of the budget, its values one level deeper).
+func (c converter) genericMap(n *node, depth int) (map[string]any, error) {
 	m := make(map[string]any, len(n.kids))
 	if apacheMap(n, nil) {
 		for _, it := range n.kids {
@@ -215,33 +234,47 @@ func genericMap(n *node) map[string]any {
 			if kn.name != "key" {
 				kn, vn = vn, kn
 			}
-			m[string(kn.text)] = generic(vn)
+			v, err := c.generic(vn, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			m[string(kn.text)] = v
 		}
-		return m
+		return m, nil
+	}
+	var repeated map[string]int // names given more than once -> how often
+	for _, k := range n.kids {
+		if _, seen := m[k.name]; seen {
+			if repeated == nil {
+				repeated = map[string]int{}
+			}
+			repeated[k.name]++
+		}
+		m[k.name] = nil
+	}
+	for name, more := range repeated {
+		if err := c.budget.Node(depth + 1); err != nil {
+			return nil, err
+		}
+		m[name] = make([]any, 0, more+1)
 	}
 	for _, k := range n.kids {
-		v := generic(k)
-		switch prev, seen := m[k.name]; {
-		case !seen:
-			m[k.name] = v
-		case isRepeat(prev):
-			m[k.name] = append(prev.(repeat), v)
-		default:
-			m[k.name] = repeat{prev, v}
+		if _, ok := repeated[k.name]; ok {
+			v, err := c.generic(k, depth+2)
+			if err != nil {
+				return nil, err
+			}
+			m[k.name] = append(m[k.name].([]any), v)
+			continue
 		}
-	}
-	for k, v := range m {
-		if r, ok := v.(repeat); ok {
-			m[k] = []any(r)
+		v, err := c.generic(k, depth+1)
+		if err != nil {
+			return nil, err
 		}
+		m[k.name] = v
 	}
-	return m
+	return m, nil
 }
-
-// repeat collects the values of a repeated element name in generic.
-type repeat []any
-
-func isRepeat(v any) bool { _, ok := v.(repeat); return ok }
 
 // allItems reports whether every child of n is named item.
 func allItems(n *node) bool {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"wsgate/functions"
+	"wsgate/protocols"
 )
 
 func TestLeaf(t *testing.T) {
@@ -64,7 +65,7 @@ func TestReadEnvelopeHeaders(t *testing.T) {
 		`<x:Sec xmlns:x="urn:x" s:mustUnderstand="1" s:actor="urn:someone-else"/>`,
 		`<x:Sec xmlns:x="urn:x" mustUnderstand="1"/>`, // not the SOAP attribute
 	} {
-		env, err := readEnvelope(strings.NewReader(head + h + tail))
+		env, err := readEnvelope(strings.NewReader(head+h+tail), protocols.NewBudget(protocols.Limits{}))
 		if err != nil || env.op == nil || env.op.name != "f" || len(env.op.kids) != 1 {
 			t.Errorf("%s: %v %+v", h, err, env)
 		}
@@ -73,7 +74,7 @@ func TestReadEnvelopeHeaders(t *testing.T) {
 		`<x:Sec xmlns:x="urn:x" s:mustUnderstand="1"/>`,
 		`<x:Sec xmlns:x="urn:x" s:mustUnderstand="true" s:actor="http://schemas.xmlsoap.org/soap/actor/next"/>`,
 	} {
-		_, err := readEnvelope(strings.NewReader(head + h + tail))
+		_, err := readEnvelope(strings.NewReader(head+h+tail), protocols.NewBudget(protocols.Limits{}))
 		if re, ok := err.(*requestError); !ok || re.faultcode != "soap:MustUnderstand" {
 			t.Errorf("%s: %v, want a MustUnderstand fault", h, err)
 		}
@@ -85,12 +86,13 @@ func TestApacheMapNeedsKeyAndValue(t *testing.T) {
 		{Name: "item", Desc: &functions.Description{Shape: functions.ValueShape, Type: functions.ParamRaw}},
 	}}
 	kv := &node{name: "m", kids: []*node{{name: "item", kids: []*node{{name: "value", text: []byte("v")}, {name: "key", text: []byte("k")}}}}}
-	got, err := structure(kv, nil)
+	c := converter{budget: protocols.NewBudget(protocols.Limits{})}
+	got, err := c.structure(kv, nil, 0)
 	if err != nil || !reflect.DeepEqual(got, map[string]any{"k": "v"}) {
 		t.Errorf("map: %#v %v", got, err)
 	}
 	// A structure that declares a key "item" is never read as a map.
-	got, err = structure(kv, d)
+	got, err = c.structure(kv, d, 0)
 	if err != nil || !reflect.DeepEqual(got, map[string]any{"item": map[string]any{"value": "v", "key": "k"}}) {
 		t.Errorf("declared item: %#v %v", got, err)
 	}

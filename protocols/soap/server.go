@@ -1,7 +1,6 @@
 package soap
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -43,6 +42,10 @@ type Server struct {
 	// BaseURL returns the server URL without query, the WSDL's target
 	// namespace and address; nil: http(s)://<Host><path> of the request.
 	BaseURL func(r *http.Request) string
+	// Intake checks the token before the body is read (it is known from the
+	// query or the Authorization header) and decodes the envelope within
+	// its budget and gate.
+	Intake protocols.Intake
 }
 
 // ServeHTTP answers a WSDL request or one call: parse, dispatch, render.
@@ -73,6 +76,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if err := s.Intake.CheckToken(r.Context(), call); err != nil {
+		s.writeFault(w, r, "", err)
+		return
+	}
 	if err := s.readCall(w, r, call); err != nil {
 		s.writeFault(w, r, call.Function, err)
 		return
@@ -91,31 +98,35 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // readCall reads the envelope into call: the function named by the Body's
-// first child and its parameters, typed by the function's description.
+// first child and its parameters, typed by the function's description. The
+// body is read whole first; the envelope and its conversion are decoded in
+// a slot of the Intake's gate.
 func (s *Server) readCall(w http.ResponseWriter, r *http.Request, call *protocols.Call) error {
 	limit := s.MaxBodyBytes
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
 	}
-	br := readerPool.Get().(*bufio.Reader)
-	br.Reset(http.MaxBytesReader(w, r.Body, limit))
-	env, err := readEnvelope(br)
-	br.Reset(nil)
-	readerPool.Put(br)
+	body, err := protocols.ReadBody(w, r, limit)
 	if err != nil {
-		return err
+		return malformed(err)
 	}
-	if env.op != nil {
-		call.Function = env.op.name
-	}
-	var params *functions.Description
-	if s.Functions != nil && call.Function != "" {
-		if f, ok := s.Functions(call.Function); ok && f != nil {
-			params = f.Params
+	return s.Intake.Decode(r.Context(), func(b *protocols.Budget) error {
+		env, err := readEnvelope(body.Reader(), b)
+		if err != nil {
+			return err
 		}
-	}
-	call.Params, call.Args, err = paramsOf(env.op, params)
-	return err
+		if env.op != nil {
+			call.Function = env.op.name
+		}
+		var params *functions.Description
+		if s.Functions != nil && call.Function != "" {
+			if f, ok := s.Functions(call.Function); ok && f != nil {
+				params = f.Params
+			}
+		}
+		call.Params, call.Args, err = paramsOf(env.op, params, b)
+		return err
+	})
 }
 
 // writeResult answers a successful call with its response envelope.
@@ -140,10 +151,6 @@ func (s *Server) writeResult(w http.ResponseWriter, r *http.Request, base, funct
 		bufPool.Put(bp)
 	}
 }
-
-// readerPool keeps the buffered readers the XML decoder reads bodies
-// through (given an io.ByteReader, encoding/xml adds no buffer of its own).
-var readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
 
 // bufPool keeps response buffers between calls; buffers that grew beyond
 // maxPooledBuf are left to the garbage collector.

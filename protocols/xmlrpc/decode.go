@@ -8,16 +8,8 @@ import (
 	"net/http"
 
 	"wsgate"
+	"wsgate/protocols"
 )
-
-// MaxDepth is how deep arrays and structs may nest in a request: a value
-// inside MaxDepth arrays or structs is accepted, one level more is a fault.
-// Moodle's descriptions rarely nest beyond five levels.
-const MaxDepth = 32
-
-// MaxElements is how many elements a request may hold: with the body limit
-// it bounds the memory a request can make the decoder allocate.
-const MaxElements = 100000
 
 // MethodCall is a decoded XML-RPC request.
 type MethodCall struct {
@@ -25,11 +17,20 @@ type MethodCall struct {
 	Params []any  // the values of the params in order; never nil
 }
 
-// DecodeCall reads one methodCall document from r. Errors are
-// *wsgate.Error values (invalid_parameter_exception) whose debuginfo says
-// what is wrong and where; a body cut by http.MaxBytesReader says so.
+// DecodeCall reads one methodCall document from r within the default
+// parse budget (DecodeCallWithin).
 func DecodeCall(r io.Reader) (*MethodCall, error) {
-	p := newParser(r)
+	return DecodeCallWithin(r, protocols.NewBudget(protocols.Limits{}))
+}
+
+// DecodeCallWithin reads one methodCall document from r, taking every value
+// (at its depth: the arrays and structs around it), every byte of text and
+// every byte of attributes from b, and every tag within
+// protocols.MaxTagBytes. Errors are *wsgate.Error values
+// (invalid_parameter_exception) whose debuginfo says what is wrong and
+// where; a body cut by http.MaxBytesReader says so.
+func DecodeCallWithin(r io.Reader, b *protocols.Budget) (*MethodCall, error) {
+	p := newParser(r, b)
 	call, err := p.methodCall()
 	if err != nil {
 		return nil, p.fail(err)
@@ -41,15 +42,15 @@ func DecodeCall(r io.Reader) (*MethodCall, error) {
 // tokens of an encoding/xml Decoder. RawToken is used for speed; the
 // grammar checks every end tag itself.
 type parser struct {
-	elements int // elements seen, against MaxElements
-	d        *xml.Decoder
-	r        *readErr
-	text     []byte // text of the current scalar, reused
+	budget *protocols.Budget
+	d      *xml.Decoder
+	r      *readErr
+	text   []byte // text of the current scalar, reused
 }
 
-func newParser(r io.Reader) *parser {
-	p := &parser{r: &readErr{r: r}}
-	p.d = xml.NewDecoder(&tagLimiter{r: p.r})
+func newParser(r io.Reader, b *protocols.Budget) *parser {
+	p := &parser{budget: b, r: &readErr{r: r}}
+	p.d = xml.NewDecoder(protocols.NewXMLLimiter(p.r, b))
 	p.d.Strict = true // the five predefined entities and character references only
 	p.d.CharsetReader = charsetReader
 	return p
@@ -63,12 +64,6 @@ func (e *errSyntax) Error() string { return e.msg }
 func syntaxf(format string, args ...any) error {
 	return &errSyntax{msg: fmt.Sprintf(format, args...)}
 }
-
-// errTooDeep is the nesting fault; it carries the limit.
-var errTooDeep = fmt.Errorf("arrays and structs nest deeper than %d levels", MaxDepth)
-
-// errTooMany is the element-count fault; it carries the limit.
-var errTooMany = fmt.Errorf("the request has more than %d elements", MaxElements)
 
 // errDoctype refuses document type declarations (entity definitions).
 var errDoctype = errors.New("DOCTYPE and other <!...> declarations are not allowed")
@@ -88,9 +83,12 @@ func (p *parser) fail(err error) error {
 	case errors.Is(err, io.EOF):
 		return errBadRequest("the document ends before the methodCall is complete")
 	}
+	line, _ := p.d.InputPos()
+	if e := (*wsgate.Error)(nil); errors.As(err, &e) { // over the budget
+		return e.WithDebugf("at line %d", line)
+	}
 	var gr *errSyntax
-	if errors.As(err, &gr) || errors.Is(err, errTooDeep) || errors.Is(err, errTooMany) || errors.Is(err, errDoctype) || isTagTooLong(err) {
-		line, _ := p.d.InputPos()
+	if errors.As(err, &gr) || errors.Is(err, errDoctype) {
 		return errBadRequest(fmt.Sprintf("%s (line %d)", err.Error(), line))
 	}
 	// encoding/xml reports a few problems, such as a charset it cannot
@@ -133,12 +131,7 @@ func (p *parser) next() (xml.Token, error) {
 			return nil, err
 		}
 		switch t := tok.(type) {
-		case xml.StartElement:
-			if p.elements++; p.elements > MaxElements {
-				return nil, errTooMany
-			}
-			return t, nil
-		case xml.EndElement:
+		case xml.StartElement, xml.EndElement:
 			return t, nil
 		case xml.CharData:
 			if !isSpace(t) {

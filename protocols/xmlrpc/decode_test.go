@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"wsgate"
+	"wsgate/protocols"
 	"wsgate/protocols/xmlrpc"
 )
 
@@ -148,14 +149,14 @@ func nestedStructs(n int) string {
 }
 
 func TestDecodeDepth(t *testing.T) {
-	for _, v := range []string{nested(xmlrpc.MaxDepth), nestedStructs(xmlrpc.MaxDepth)} {
+	for _, v := range []string{nested(protocols.DefaultMaxDepth), nestedStructs(protocols.DefaultMaxDepth)} {
 		if _, err := xmlrpc.DecodeCall(strings.NewReader(call("f", v))); err != nil {
-			t.Errorf("%d levels: %v", xmlrpc.MaxDepth, err)
+			t.Errorf("%d levels: %v", protocols.DefaultMaxDepth, err)
 		}
 	}
-	for _, v := range []string{nested(xmlrpc.MaxDepth + 1), nestedStructs(xmlrpc.MaxDepth + 1), nested(100000)} {
+	for _, v := range []string{nested(protocols.DefaultMaxDepth + 1), nestedStructs(protocols.DefaultMaxDepth + 1), nested(100000)} {
 		_, err := xmlrpc.DecodeCall(strings.NewReader(call("f", v)))
-		if err == nil || !strings.Contains(wsgate.AsError(err).DebugInfo, "nest deeper") {
+		if err == nil || !strings.Contains(wsgate.AsError(err).Message, "the request nests deeper than 64 levels") {
 			t.Errorf("too deep: err = %v", err)
 		}
 	}
@@ -225,7 +226,7 @@ func TestDecodeErrors(t *testing.T) {
 }
 
 func TestDecodeTagLimit(t *testing.T) {
-	long := strings.Repeat("x", 2*xmlrpc.MaxTagBytes)
+	long := strings.Repeat("x", 2*protocols.MaxTagBytes)
 	ok := []struct{ name, body string }{
 		{"long CDATA", call("f", "<string><![CDATA["+long+"<a b='c'>]]></string>")},
 		{"long comment", "<!--" + long + "--><methodCall><methodName>f</methodName></methodCall>"},
@@ -233,7 +234,7 @@ func TestDecodeTagLimit(t *testing.T) {
 		{"long processing instruction", "<?pi " + long + "?><methodCall><methodName>f</methodName></methodCall>"},
 		{"namespace declarations", `<methodCall xmlns:ex="http://ws.apache.org/xmlrpc/namespaces/extensions" x='a>b'>` +
 			`<methodName>f</methodName></methodCall>`},
-		{"tag at the limit", "<methodCall a=\"" + strings.Repeat("y", xmlrpc.MaxTagBytes-17) + "\">" +
+		{"tag at the limit", "<methodCall a=\"" + strings.Repeat("y", protocols.MaxTagBytes-17) + "\">" +
 			"<methodName>f</methodName></methodCall>"},
 	}
 	for _, tt := range ok {
@@ -242,16 +243,16 @@ func TestDecodeTagLimit(t *testing.T) {
 		}
 	}
 	bad := []struct{ name, body string }{
-		{"tag one byte over the limit", "<methodCall a=\"" + strings.Repeat("y", xmlrpc.MaxTagBytes-16) + "\">" +
+		{"tag one byte over the limit", "<methodCall a=\"" + strings.Repeat("y", protocols.MaxTagBytes-16) + "\">" +
 			"<methodName>f</methodName></methodCall>"},
 		{"many attributes", "<methodCall " + strings.Repeat(`a="b" `, 100000) + "><methodName>f</methodName></methodCall>"},
 		{"long name", call("f", "<"+long+"/>")},
-		{"long end tag", "<methodCall><methodName>f</methodName></methodCall" + strings.Repeat(" ", xmlrpc.MaxTagBytes) + ">"},
-		{"quote hides >", `<methodCall a="` + strings.Repeat(">", xmlrpc.MaxTagBytes) + `"><methodName>f</methodName></methodCall>`},
+		{"long end tag", "<methodCall><methodName>f</methodName></methodCall" + strings.Repeat(" ", protocols.MaxTagBytes) + ">"},
+		{"quote hides >", `<methodCall a="` + strings.Repeat(">", protocols.MaxTagBytes) + `"><methodName>f</methodName></methodCall>`},
 	}
 	for _, tt := range bad {
 		_, err := xmlrpc.DecodeCall(strings.NewReader(tt.body))
-		if err == nil || !strings.Contains(wsgate.AsError(err).DebugInfo, "a tag is longer than") {
+		if err == nil || !strings.Contains(wsgate.AsError(err).Message, "the request holds a tag longer than 4096 bytes") {
 			t.Errorf("%s: err = %v", tt.name, err)
 		}
 	}
@@ -260,12 +261,12 @@ func TestDecodeTagLimit(t *testing.T) {
 func TestTooManyElements(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("<methodCall><methodName>f</methodName><params><param><value><array><data>")
-	for i := 0; i < xmlrpc.MaxElements; i++ {
+	for i := 0; i < protocols.DefaultMaxNodes; i++ {
 		b.WriteString("<value><int>1</int></value>")
 	}
 	b.WriteString("</data></array></value></param></params></methodCall>")
 	_, err := xmlrpc.DecodeCall(strings.NewReader(b.String()))
-	if err == nil || !strings.Contains(wsgate.AsError(err).DebugInfo, "more than") {
-		t.Fatalf("err = %v, want the element limit", err)
+	if err == nil || !strings.Contains(wsgate.AsError(err).Message, "the request holds more than 100000 values") {
+		t.Fatalf("err = %v, want the value limit", err)
 	}
 }

@@ -6,8 +6,10 @@
 // webservice_xmlrpc_server does (moodle-webservices.md §7.1).
 //
 // It only translates wire formats: no access checks, validation or cleaning
-// happen here. It imports wsgate, functions and protocols, nothing else of
-// ours.
+// of its own happen here (the token check before the body is read is the
+// pipeline's, through protocols.Intake, and decoding stays within Intake's
+// parse budget). It imports wsgate, functions and protocols, nothing else
+// of ours.
 //
 // Requests. Every standard value type is accepted: int, i4, i8, boolean,
 // string, an untyped value (text directly in <value>, a string), double,
@@ -26,11 +28,12 @@
 //   - struct members may give <value> before <name>; a repeated name keeps
 //     the last value, as PHP arrays do.
 //
-// Limits: the body is bounded (Server.MaxBodyBytes), arrays and structs nest
-// at most MaxDepth deep, one tag may hold at most MaxTagBytes (a tag with
-// thousands of attributes costs encoding/xml memory out of proportion), and
-// any DOCTYPE or other <!…> declaration is refused, so no entity is ever
-// defined. Go's encoding/xml never reads external entities. Whatever goes
+// Limits: the body is bounded (Server.MaxBodyBytes); decoding takes every
+// value, text byte and attribute byte from a protocols.Budget (values,
+// nesting of arrays and structs, string bytes), one tag may hold at most
+// protocols.MaxTagBytes (a tag with thousands of attributes costs
+// encoding/xml memory out of proportion), and any DOCTYPE or other <!…>
+// declaration is refused, so no entity is ever defined. Go's encoding/xml never reads external entities. Whatever goes
 // wrong in a request is answered as a fault, never as a bare HTTP error.
 //
 // Responses use standard types only (no <nil/> or other extensions); see

@@ -18,6 +18,7 @@ import (
 	"wsgate"
 	"wsgate/functions"
 	"wsgate/protocols"
+	"wsgate/protocols/protocolstest"
 	"wsgate/protocols/xmlrpc"
 )
 
@@ -85,10 +86,32 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
+// FuzzBudget decodes any body within any small budget: never a panic, a
+// refusal is invalidparameter, and the arguments never hold more values,
+// nesting or text than the budget allows.
+func FuzzBudget(f *testing.F) {
+	f.Add([]byte(call("f", nested(3), "x", "<struct><member><name>ab</name><value><i4>1</i4></value></member></struct>")), uint8(10), uint8(2), uint16(60))
+	f.Add([]byte(call("f", "<base64>aGVsbG8gd29ybGQ=</base64>", "<string>  spaced  </string>", "<array><data/></array>")), uint8(5), uint8(0), uint16(40))
+	f.Add([]byte(`<methodCall a="bbbbbbbbbb"><methodName>f</methodName></methodCall>`), uint8(1), uint8(1), uint16(8))
+	f.Fuzz(func(t *testing.T, body []byte, nodes, depth uint8, text uint16) {
+		b := protocols.NewBudget(protocols.Limits{MaxNodes: int(nodes) + 1, MaxDepth: int(depth%70) + 1, MaxStringBytes: int64(text) + 1})
+		mc, err := xmlrpc.DecodeCallWithin(bytes.NewReader(body), b)
+		if err != nil {
+			if !errors.Is(err, wsgate.ErrInvalidParameter) {
+				t.Fatalf("error %v is not invalidparameter", err)
+			}
+			return
+		}
+		l := b.Limits()
+		l.MaxStringBytes -= int64(len(mc.Method)) // the method name is text too
+		protocolstest.CheckWithin(t, l, nil, mc.Params)
+	})
+}
+
 // checkTree fails unless v holds only the generic tree's types.
 func checkTree(t *testing.T, v any, depth int) {
 	t.Helper()
-	if depth > xmlrpc.MaxDepth+1 {
+	if depth > protocols.DefaultMaxDepth+1 {
 		t.Fatalf("tree deeper than MaxDepth")
 	}
 	switch x := v.(type) {

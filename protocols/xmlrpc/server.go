@@ -42,12 +42,17 @@ const ListMethods = "system.listMethods"
 //
 // Beyond Moodle, system.listMethods answers, as an array of strings, the
 // names of the functions the token may call (Lister.Callable).
+//
+// The token is known before the body (Intake.Tokens checks it first, so an
+// unusable token costs no parsing); the body is decoded within Intake's
+// budget and gate.
 type Server struct {
 	Dispatcher   protocols.Dispatcher
 	Lister       protocols.Lister // nil: system.listMethods is an unknown function
 	Debug        bool             // append debuginfo to faultString (Moodle's debug ≥ DEBUG_NORMAL)
 	Log          *slog.Logger     // nil: slog.Default()
 	MaxBodyBytes int64            // ≤ 0: DefaultMaxBodyBytes
+	Intake       protocols.Intake // token check, parse budget and decoding gate
 }
 
 // ServeHTTP answers one call: parse, dispatch, render.
@@ -94,21 +99,33 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeBody(w, http.StatusOK, EncodeResponse(res.Function.Returns, res.Value))
 }
 
-// parse reads the token and decodes the body into a Call.
+// parse checks the token, then reads the body and decodes it into a Call.
 func (s *Server) parse(w http.ResponseWriter, r *http.Request) (*protocols.Call, error) {
+	call := &protocols.Call{Protocol: Protocol, Token: token(r), RemoteIP: protocols.RemoteIP(r)}
+	if err := s.Intake.CheckToken(r.Context(), call); err != nil {
+		return nil, err
+	}
 	limit := s.MaxBodyBytes
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
 	}
-	if r.ContentLength > limit {
-		return nil, errTooLarge(limit)
+	body, err := protocols.ReadBody(w, r, limit)
+	if err != nil {
+		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+			return nil, errTooLarge(limit)
+		}
+		return nil, wsgate.ErrInvalidParameter.WithDebug("The request body could not be read").Wrap(err)
 	}
-	mc, err := DecodeCall(http.MaxBytesReader(w, r.Body, limit))
+	var mc *MethodCall
+	err = s.Intake.Decode(r.Context(), func(b *protocols.Budget) error {
+		mc, err = DecodeCallWithin(body.Reader(), b)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	return &protocols.Call{Protocol: Protocol, Token: token(r), Function: mc.Method,
-		Args: mc.Params, RemoteIP: protocols.RemoteIP(r)}, nil
+	call.Function, call.Args = mc.Method, mc.Params
+	return call, nil
 }
 
 // listMethods answers system.listMethods with the names the token may call.

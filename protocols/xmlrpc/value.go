@@ -7,6 +7,9 @@ import (
 // value parses what follows <value> up to and including </value>: a typed
 // value, or text (possibly none), which is a string.
 func (p *parser) value(depth int) (any, error) {
+	if err := p.budget.Node(depth); err != nil {
+		return nil, err
+	}
 	p.text = p.text[:0]
 	for {
 		tok, err := p.d.RawToken()
@@ -15,6 +18,9 @@ func (p *parser) value(depth int) (any, error) {
 		}
 		switch t := tok.(type) {
 		case xml.CharData:
+			if err := p.budget.Bytes(len(t)); err != nil {
+				return nil, err
+			}
 			p.text = append(p.text, t...)
 		case xml.EndElement:
 			if !is(t.Name, "value") {
@@ -47,13 +53,9 @@ func (p *parser) typed(name xml.Name, depth int) (any, error) {
 		return nil, syntaxf("unsupported value type <%s>", qname(name))
 	}
 	switch name.Local {
-	case "struct", "array":
-		if depth >= MaxDepth {
-			return nil, errTooDeep
-		}
-		if name.Local == "struct" {
-			return p.structure(depth + 1)
-		}
+	case "struct":
+		return p.structure(depth + 1)
+	case "array":
 		return p.array(depth + 1)
 	case "string":
 		return p.scalarText(name)
@@ -80,6 +82,9 @@ func (p *parser) scalarText(name xml.Name) (string, error) {
 		}
 		switch t := tok.(type) {
 		case xml.CharData:
+			if err := p.budget.Bytes(len(t)); err != nil {
+				return "", err
+			}
 			p.text = append(p.text, t...)
 		case xml.EndElement:
 			if t.Name != name {
