@@ -24,6 +24,7 @@ import (
 	"wsgate/internal/db"
 	"wsgate/internal/health"
 	"wsgate/internal/httplog"
+	"wsgate/internal/logbuf"
 	"wsgate/internal/metrics"
 	"wsgate/internal/proxy"
 	"wsgate/protocols/login"
@@ -47,12 +48,17 @@ func newServeCmd(c *cli) *cobra.Command {
 			if noMigrate {
 				cfg.Database.MigrateOnStart = false
 			}
-			log := c.logger(cfg)
+			// Lines go through a buffer, so a slow stderr never holds up a call;
+			// the deferred Close writes the last ones out after everything else.
+			logs := logbuf.New(c.stderr, logbuf.Options{})
+			defer logs.Close()
+			log := httplog.New(logs, cfg.Log.Level, cfg.Log.Format)
 			app, err := NewApp(cmd.Context(), cfg, log)
 			if err != nil {
 				return err
 			}
 			defer app.Close()
+			app.LogBuffer = logs
 			if err := app.Listen(); err != nil {
 				return err
 			}
@@ -73,6 +79,9 @@ type App struct {
 	DB     *db.DB
 	Engine *gin.Engine
 	Status *health.Status
+	// LogBuffer is the buffer under Log whose dropped lines /metrics counts
+	// (nil: none); set it before Serve.
+	LogBuffer *logbuf.Writer
 
 	login *login.Handler
 	relay *bus.Relay
@@ -132,7 +141,8 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 		g.Close()
 		return nil, err
 	}
-	a.metrics = metrics.New(metrics.Sources{DB: d.DB, Cache: g.auth.Stats, Backlog: a.relay.Backlog, Log: log})
+	a.metrics = metrics.New(metrics.Sources{DB: d.DB, Cache: g.auth.Stats, Backlog: a.relay.Backlog, Log: log,
+		LogDropped: func() uint64 { return a.LogBuffer.Dropped() }})
 	g.pipeline.Observe = a.metrics.Observe
 	if a.Engine, err = a.routes(); err != nil {
 		a.Close()
