@@ -19,6 +19,7 @@ var Manifests embed.FS
 // Deps is what the shipped implementations need from the running gateway.
 type Deps struct {
 	Store    *services.Store
+	Auth     *services.Authorizer
 	Catalog  *functions.Catalog
 	SiteName string
 	SiteURL  func() string // the public base URL, read at call time
@@ -26,6 +27,6 @@ type Deps struct {
 
 // Register adds every shipped implementation to reg.
 func Register(reg *functions.Registry, d Deps) {
-	core_webservice.Register(reg, core_webservice.Deps{Store: d.Store, SiteName: d.SiteName, SiteURL: d.SiteURL})
+	core_webservice.Register(reg, core_webservice.Deps{Auth: d.Auth, SiteName: d.SiteName, SiteURL: d.SiteURL})
 	core_user.Register(reg, d.Store)
 }

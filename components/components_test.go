@@ -23,20 +23,24 @@ import (
 type gateway struct {
 	t       *testing.T
 	store   *services.Store
+	catalog *functions.Catalog
+	auth    *services.Authorizer
 	pipe    *protocols.Pipeline
 	admin   services.User
 	tokens  map[string]string // username -> token of wsgate_admin
-	queries *atomic.Int64     // statements the services store ran
+	queries *atomic.Int64     // queries run through store
 }
 
 func newGateway(t *testing.T, d *db.DB) *gateway {
 	t.Helper()
 	ctx := context.Background()
-	queries := new(atomic.Int64)
+	queries := &atomic.Int64{}
 	store := services.NewStore(d, services.WithBcryptCost(4), services.WithQuerier(dbtest.Counter(queries)))
 	reg := functions.NewRegistry()
 	catalog := functions.NewCatalog(d, reg)
-	components.Register(reg, components.Deps{Store: store, Catalog: catalog, SiteName: "Test site", SiteURL: func() string { return "http://gw.test" }})
+	auth := services.NewAuthorizer(store, catalog, services.AuthorizerOptions{})
+	components.Register(reg, components.Deps{Store: store, Auth: auth, Catalog: catalog, SiteName: "Test site",
+		SiteURL: func() string { return "http://gw.test" }})
 	cat, err := discovery.Load([]discovery.Source{{Name: "embedded", FS: components.Manifests}}, reg, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +68,7 @@ func newGateway(t *testing.T, d *db.DB) *gateway {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &gateway{t: t, store: store, tokens: map[string]string{}, queries: queries}
+	g := &gateway{t: t, store: store, catalog: catalog, auth: auth, tokens: map[string]string{}, queries: queries}
 	for _, u := range []struct {
 		name string
 		role int64
@@ -86,7 +90,6 @@ func newGateway(t *testing.T, d *db.DB) *gateway {
 			g.admin = user
 		}
 	}
-	auth := services.NewAuthorizer(store, catalog, services.AuthorizerOptions{})
 	g.pipe = &protocols.Pipeline{Auth: auth, Functions: catalog, Validator: &functions.Validator{},
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	return g

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,15 +25,16 @@ type tokenEntry struct {
 }
 
 // userEntry is a cached user with what authorisation needs of its roles and
-// service authorisations.
+// service authorisations, and the names Profile reports.
 type userEntry struct {
-	id                 int64
-	username, auth     string
-	suspended, deleted bool
-	admin              bool
-	caps               map[string]bool // nil when none; shared with callers, never written after load
-	services           map[int64]serviceUserEntry
-	loadedAt           int64
+	id                  int64
+	username, auth      string
+	firstName, lastName string
+	suspended, deleted  bool
+	admin               bool
+	caps                map[string]bool // nil when none; shared with callers, never written after load
+	services            map[int64]serviceUserEntry
+	loadedAt            int64
 }
 
 func (u *userEntry) can(capability string) bool { return u.admin || u.caps[capability] }
@@ -45,12 +47,14 @@ type serviceUserEntry struct {
 
 // serviceEntry is a cached service with its function set.
 type serviceEntry struct {
-	id              int64
-	name, shortname string
-	enabled         bool
-	restricted      bool
-	requiredCap     string
-	functions       map[string]struct{}
+	id                         int64
+	name, shortname            string
+	enabled                    bool
+	restricted                 bool
+	requiredCap                string
+	downloadFiles, uploadFiles bool
+	functions                  map[string]struct{}
+	functionNames              []string // the keys of functions, sorted
 }
 
 func (s *serviceEntry) has(function string) bool {
@@ -108,10 +112,7 @@ func (a *Authorizer) fresh(loadedAt, now int64) bool {
 func (a *Authorizer) lookup(v *view) {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	v.gen = a.gen
-	if p := a.pol; p != nil && a.fresh(p.loadedAt, v.now) {
-		v.pol = p
-	}
+	a.readPolicy(v)
 	if t := a.tokens[v.key]; t != nil && a.fresh(t.loadedAt, v.now) {
 		v.tok = t
 		if u := a.users[t.userID]; u != nil && a.fresh(u.loadedAt, v.now) {
@@ -121,6 +122,14 @@ func (a *Authorizer) lookup(v *view) {
 	}
 	if at, ok := a.unknown[v.key]; ok && a.fresh(at, v.now) {
 		v.unknown = true
+	}
+}
+
+// readPolicy sets v's generation and, when fresh, its policy; the caller holds a.mu.
+func (a *Authorizer) readPolicy(v *view) {
+	v.gen = a.gen
+	if p := a.pol; p != nil && a.fresh(p.loadedAt, v.now) {
+		v.pol = p
 	}
 }
 
@@ -284,12 +293,13 @@ func (a *Authorizer) loadToken(ctx context.Context, key tokenKey, now int64) (*t
 func (a *Authorizer) loadPolicy(ctx context.Context, now int64) (*policy, error) {
 	q := a.store.q
 	p := &policy{services: make(map[int64]*serviceEntry), roleCaps: make(map[int64][]string), loadedAt: now}
-	rows, err := q.QueryContext(ctx, `SELECT id, name, shortname, enabled, requiredcapability, restrictedusers
-		FROM external_services`)
+	rows, err := q.QueryContext(ctx, `SELECT id, name, shortname, enabled, requiredcapability, restrictedusers,
+		downloadfiles, uploadfiles FROM external_services`)
 	if err := eachRow(rows, err, func(r scanner) error {
 		s := &serviceEntry{functions: make(map[string]struct{})}
 		var shortname, reqcap sql.NullString
-		if err := r.Scan(&s.id, &s.name, &shortname, &s.enabled, &reqcap, &s.restricted); err != nil {
+		if err := r.Scan(&s.id, &s.name, &shortname, &s.enabled, &reqcap, &s.restricted,
+			&s.downloadFiles, &s.uploadFiles); err != nil {
 			return err
 		}
 		s.shortname, s.requiredCap = shortname.String, reqcap.String
@@ -307,10 +317,14 @@ func (a *Authorizer) loadPolicy(ctx context.Context, now int64) (*policy, error)
 		}
 		if s := p.services[id]; s != nil {
 			s.functions[name] = struct{}{}
+			s.functionNames = append(s.functionNames, name)
 		}
 		return nil
 	}); err != nil {
 		return nil, err
+	}
+	for _, s := range p.services {
+		slices.Sort(s.functionNames)
 	}
 	if err := q.QueryRowContext(ctx, `SELECT id FROM roles WHERE shortname = $1`, AdminRole).
 		Scan(&p.adminRoleID); err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -336,8 +350,8 @@ func (a *Authorizer) loadPolicy(ctx context.Context, now int64) (*policy, error)
 func (a *Authorizer) loadUser(ctx context.Context, id int64, p *policy, now int64) (*userEntry, error) {
 	q := a.store.q
 	u := &userEntry{id: id, loadedAt: now, services: make(map[int64]serviceUserEntry)}
-	err := q.QueryRowContext(ctx, `SELECT username, auth, suspended, deleted FROM users WHERE id = $1`, id).
-		Scan(&u.username, &u.auth, &u.suspended, &u.deleted)
+	err := q.QueryRowContext(ctx, `SELECT username, firstname, lastname, auth, suspended, deleted
+		FROM users WHERE id = $1`, id).Scan(&u.username, &u.firstName, &u.lastName, &u.auth, &u.suspended, &u.deleted)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

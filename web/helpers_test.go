@@ -76,7 +76,9 @@ func newFixture(t *testing.T, opts ...func(*options)) *fixture {
 	store := services.NewStore(d, services.WithBcryptCost(4), services.WithQuerier(checks.Wrap))
 	reg := functions.NewRegistry()
 	catalog := functions.NewCatalog(d, reg)
-	components.Register(reg, components.Deps{Store: store, Catalog: catalog, SiteName: "Test site",
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	auth := services.NewAuthorizer(store, catalog, services.AuthorizerOptions{Logger: log})
+	components.Register(reg, components.Deps{Store: store, Auth: auth, Catalog: catalog, SiteName: "Test site",
 		SiteURL: func() string { return "http://gw.test" }})
 	cat, err := discovery.Load([]discovery.Source{{Name: "embedded", FS: components.Manifests}}, reg, nil)
 	if err != nil {
@@ -88,7 +90,7 @@ func newFixture(t *testing.T, opts ...func(*options)) *fixture {
 	if err := catalog.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, db: d, store: store, catalog: catalog, users: map[string]services.User{}, checks: checks}
+	f := &fixture{t: t, db: d, store: store, catalog: catalog, auth: auth, users: map[string]services.User{}, checks: checks}
 	adminRole, err := store.EnsureAdminRole(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -127,8 +129,7 @@ func newFixture(t *testing.T, opts ...func(*options)) *fixture {
 	if o.log == nil {
 		o.log = io.Discard
 	}
-	log := slog.New(slog.NewTextHandler(o.log, nil))
-	f.auth = services.NewAuthorizer(store, catalog, services.AuthorizerOptions{Logger: log})
+	log = slog.New(slog.NewTextHandler(o.log, nil))
 	f.catalog = catalog
 	if o.catalog != nil {
 		f.catalog = o.catalog(f)

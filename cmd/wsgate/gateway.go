@@ -67,13 +67,13 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...fu
 	if g.siteURL == "" {
 		g.siteURL = "http://" + cfg.Listen
 	}
-	components.Register(g.registry, components.Deps{Store: g.store, Catalog: g.catalog,
+	g.auth = services.NewAuthorizer(g.store, g.catalog, services.AuthorizerOptions{TTL: cfg.Calls.CacheTTL,
+		IgnoreFunctionCapabilities: !cfg.Calls.EnforceFunctionCapabilities, Logger: log})
+	components.Register(g.registry, components.Deps{Store: g.store, Auth: g.auth, Catalog: g.catalog,
 		SiteName: cfg.Site.Name, SiteURL: func() string { return g.siteURL }})
 	for _, register := range extra {
 		register(g.registry)
 	}
-	g.auth = services.NewAuthorizer(g.store, g.catalog, services.AuthorizerOptions{TTL: cfg.Calls.CacheTTL,
-		IgnoreFunctionCapabilities: !cfg.Calls.EnforceFunctionCapabilities, Logger: log})
 	g.pipeline = &protocols.Pipeline{Auth: g.auth, Functions: g.catalog,
 		Validator: &functions.Validator{KnownCapability: g.knownCapability},
 		Upstream:  &protocols.UpstreamClient{HTTP: &http.Client{}}, Timeout: cfg.Calls.Timeout, Log: log}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -20,6 +19,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"wsgate/functions"
+	"wsgate/internal/httplog"
 	"wsgate/services"
 )
 
@@ -33,7 +33,7 @@ functions:
 services:
   Bench:
     shortname: bench
-    functions: [local_bench_echo]
+    functions: [local_bench_echo, core_webservice_get_site_info]
     enabled: 1
     restrictedusers: 0
 `
@@ -126,6 +126,8 @@ func closedLoop(tb testing.TB, tg *target, conns int, d time.Duration) *loadResu
 // the whole gateway with a bare gin handler answering the same bytes, both
 // loaded in this process by the same closed-loop client (64 connections),
 // alternating runs; it prints requests/s, p50 and p99 of each and the ratio.
+// It also loads core_webservice_get_site_info over REST, and the gateway logs
+// each call at info level, as serve does, to the null device.
 // WSGATE_LOADBENCH_SECONDS sets the total seconds per server (default 10).
 func BenchmarkRESTLoad(b *testing.B) {
 	seconds := 10
@@ -146,8 +148,12 @@ func BenchmarkRESTLoad(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	app, err := NewApp(context.Background(), cfg, quiet, func(r *functions.Registry) {
+	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer devnull.Close()
+	app, err := NewApp(context.Background(), cfg, httplog.New(devnull, "info", "text"), func(r *functions.Registry) {
 		r.Register("local_bench", "echo", func(_ context.Context, p map[string]any) (any, error) {
 			name := p["name"].(string)
 			return map[string]any{"greeting": "hello " + name, "length": len(name)}, nil
@@ -187,8 +193,10 @@ func BenchmarkRESTLoad(b *testing.B) {
 			`<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>` +
 			`<local_bench_echo xmlns="` + app.siteURL + `/webservice/soap/server.php"><name>world</name></local_bench_echo>` +
 			`</soap:Body></soap:Envelope>`}
+	siteInfo := &target{name: "wsgate site_info", method: "GET", url: base + "/webservice/rest/server.php?wstoken=" + token +
+		"&wsfunction=core_webservice_get_site_info&moodlewsrestformat=json"}
 	client := &http.Client{}
-	for _, tg := range []*target{rest, xmlrpcT, soapT} {
+	for _, tg := range []*target{rest, xmlrpcT, soapT, siteInfo} {
 		got, err := tg.do(client)
 		if err != nil {
 			b.Fatal(err)
@@ -196,8 +204,9 @@ func BenchmarkRESTLoad(b *testing.B) {
 		tg.want = got
 	}
 	if string(rest.want) != `{"greeting":"hello world","length":5}` ||
-		!strings.Contains(string(xmlrpcT.want), "hello world") || !strings.Contains(string(soapT.want), "hello world") {
-		b.Fatalf("unexpected answers:\n%s\n%s\n%s", rest.want, xmlrpcT.want, soapT.want)
+		!strings.Contains(string(xmlrpcT.want), "hello world") || !strings.Contains(string(soapT.want), "hello world") ||
+		!strings.Contains(string(siteInfo.want), `"username":"bench"`) {
+		b.Fatalf("unexpected answers:\n%s\n%s\n%s\n%s", rest.want, xmlrpcT.want, soapT.want, siteInfo.want)
 	}
 
 	gin.SetMode(gin.ReleaseMode)
@@ -214,7 +223,7 @@ func BenchmarkRESTLoad(b *testing.B) {
 		"/webservice/rest/server.php?wstoken=x&wsfunction=local_bench_echo&moodlewsrestformat=json&name=world", want: rest.want}
 
 	const conns = 64
-	all := []*target{bareT, rest, xmlrpcT, soapT}
+	all := []*target{bareT, rest, xmlrpcT, soapT, siteInfo}
 	for _, tg := range all { // warm-up
 		closedLoop(b, tg, conns, 300*time.Millisecond)
 	}
@@ -231,11 +240,11 @@ func BenchmarkRESTLoad(b *testing.B) {
 	}
 	b.StopTimer()
 	fmt.Printf("\nLoad of a small function, %d connections, %ds per server, alternating runs:\n", conns, seconds)
-	fmt.Printf("  %-15s %10s %10s %10s %8s\n", "server", "req/s", "p50", "p99", "ratio")
+	fmt.Printf("  %-17s %10s %10s %10s %8s\n", "server", "req/s", "p50", "p99", "ratio")
 	for i, tg := range all {
 		r := results[i]
 		ratio := r.rps() / results[0].rps()
-		fmt.Printf("  %-15s %10.0f %10s %10s %8.2f\n", tg.name, r.rps(), r.percentile(0.5).Round(time.Microsecond),
+		fmt.Printf("  %-17s %10.0f %10s %10s %8.2f\n", tg.name, r.rps(), r.percentile(0.5).Round(time.Microsecond),
 			r.percentile(0.99).Round(time.Microsecond), ratio)
 		if i > 0 {
 			b.ReportMetric(ratio, strings.ToLower(strings.Fields(strings.TrimPrefix(tg.name, "wsgate "))[0])+"-ratio")

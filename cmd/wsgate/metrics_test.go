@@ -87,7 +87,7 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("calls of an unknown function = %v, want 1 under function=\"unknown\"", n)
 	}
 	for _, name := range []string{"wsgate_call_duration_seconds", "wsgate_authz_cache_tokens", "wsgate_authz_cache_users",
-		"wsgate_authz_cache_invalidations_total", "wsgate_outbox_backlog", "go_sql_open_connections"} {
+		"wsgate_authz_cache_invalidations_total", "wsgate_outbox_backlog", "wsgate_log_dropped_total", "go_sql_open_connections"} {
 		if _, ok := families[name]; !ok {
 			t.Errorf("/metrics lacks %s", name)
 		}

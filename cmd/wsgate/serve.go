@@ -25,6 +25,7 @@ import (
 	"wsgate/internal/health"
 	"wsgate/internal/httplog"
 	"wsgate/internal/loginlimit"
+	"wsgate/internal/logbuf"
 	"wsgate/internal/metrics"
 	"wsgate/internal/proxy"
 	"wsgate/protocols"
@@ -49,12 +50,17 @@ func newServeCmd(c *cli) *cobra.Command {
 			if noMigrate {
 				cfg.Database.MigrateOnStart = false
 			}
-			log := c.logger(cfg)
+			// Lines go through a buffer, so a slow stderr never holds up a call;
+			// the deferred Close writes the last ones out after everything else.
+			logs := logbuf.New(c.stderr, logbuf.Options{})
+			defer logs.Close()
+			log := httplog.New(logs, cfg.Log.Level, cfg.Log.Format)
 			app, err := NewApp(cmd.Context(), cfg, log)
 			if err != nil {
 				return err
 			}
 			defer app.Close()
+			app.LogBuffer = logs
 			if err := app.Listen(); err != nil {
 				return err
 			}
@@ -75,6 +81,9 @@ type App struct {
 	DB     *db.DB
 	Engine *gin.Engine
 	Status *health.Status
+	// LogBuffer is the buffer under Log whose dropped lines /metrics counts
+	// (nil: none); set it before Serve.
+	LogBuffer *logbuf.Writer
 
 	login *login.Handler
 	// logins limits password guessing at /login/token.php and /admin/login
@@ -140,7 +149,8 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 		g.Close()
 		return nil, err
 	}
-	a.metrics = metrics.New(metrics.Sources{DB: d.DB, Cache: func() metrics.CacheStats { return metrics.CacheStats(g.auth.Stats()) }, Backlog: a.relay.Backlog, Log: log})
+	a.metrics = metrics.New(metrics.Sources{DB: d.DB, Cache: func() metrics.CacheStats { return metrics.CacheStats(g.auth.Stats()) }, Backlog: a.relay.Backlog, Log: log,
+		LogDropped: func() uint64 { return a.LogBuffer.Dropped() }})
 	g.pipeline.Observe = a.metrics.Observe
 	if a.Engine, err = a.routes(); err != nil {
 		a.Close()

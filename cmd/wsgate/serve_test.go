@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -170,5 +172,59 @@ func TestMigrateCommands(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// welcomeWatcher is serve's standard output: it tells the serving URL once
+// the welcome is printed.
+type welcomeWatcher struct {
+	once sync.Once
+	url  chan string
+}
+
+func (w *welcomeWatcher) Write(p []byte) (int, error) {
+	if _, rest, ok := strings.Cut(string(p), " is serving on "); ok {
+		w.once.Do(func() { w.url <- strings.Fields(rest)[0] })
+	}
+	return len(p), nil
+}
+
+// TestServeWritesEveryLogLineByExit: serve logs through a buffer, and by the
+// time it returns every line is written, the call line and the shutdown
+// lines included.
+func TestServeWritesEveryLogLineByExit(t *testing.T) {
+	dir := t.TempDir()
+	environ := []string{"WSGATE_LISTEN=127.0.0.1:0", "WSGATE_DATABASE_URL=sqlite:" + filepath.Join(dir, "serve.db"),
+		"WSGATE_SHUTDOWN_GRACE=5s"}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	stdout := &welcomeWatcher{url: make(chan string, 1)}
+	var stderr bytes.Buffer // read once Run returned
+	code := make(chan int, 1)
+	go func() { code <- Run(ctx, []string{"serve"}, nil, stdout, &stderr, environ) }()
+	var base string
+	select {
+	case base = <-stdout.url:
+	case c := <-code:
+		t.Fatalf("serve exited with %d: %s", c, stderr.String())
+	}
+	resp, err := http.Get(base + "/webservice/rest/server.php?wstoken=nope&wsfunction=core_webservice_get_site_info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	stop()
+	if c := <-code; c != 0 {
+		t.Fatalf("serve exited with %d: %s", c, stderr.String())
+	}
+	logged := stderr.String()
+	for _, want := range []string{"msg=serving", "msg=call function=core_webservice_get_site_info protocol=rest outcome=invalidtoken",
+		`msg="shutting down"`} {
+		if !strings.Contains(logged, want) {
+			t.Errorf("the log lacks %q:\n%s", want, logged)
+		}
+	}
+	if !strings.HasSuffix(logged, "\n") {
+		t.Errorf("the log ends in a partial line: %q", logged)
 	}
 }

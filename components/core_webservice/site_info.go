@@ -13,7 +13,7 @@ import (
 
 // Deps is what the implementations read.
 type Deps struct {
-	Store    *services.Store
+	Auth     *services.Authorizer // the caller's user and service, from its cache
 	SiteName string
 	SiteURL  func() string // the public base URL, read at call time
 }
@@ -57,27 +57,19 @@ func (d Deps) getSiteInfo(ctx context.Context, _ map[string]any) (any, error) {
 	if c == nil {
 		return nil, wsgate.ErrAccess.WithDebug("no caller")
 	}
-	u, err := d.Store.UserByID(ctx, c.UserID)
+	p, err := d.Auth.Profile(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	svc, err := d.Store.ServiceByID(ctx, c.ServiceID)
-	if err != nil {
-		return nil, err
-	}
-	names, err := d.Store.ServiceFunctionNames(ctx, c.ServiceID)
-	if err != nil {
-		return nil, err
-	}
-	fns := make([]function, 0, len(names))
-	for _, n := range names {
+	fns := make([]function, 0, len(p.Functions))
+	for _, n := range p.Functions {
 		fns = append(fns, function{Name: n, Version: wsgate.Version})
 	}
 	return siteInfo{
-		SiteName: d.SiteName, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName,
-		FullName: strings.TrimSpace(u.FirstName + " " + u.LastName), Lang: "en", UserID: u.ID,
+		SiteName: d.SiteName, Username: p.Username, FirstName: p.FirstName, LastName: p.LastName,
+		FullName: strings.TrimSpace(p.FirstName + " " + p.LastName), Lang: "en", UserID: p.UserID,
 		SiteURL: d.SiteURL(), UserPictureURL: "", Functions: fns,
-		DownloadFiles: boolInt(svc.DownloadFiles), UploadFiles: boolInt(svc.UploadFiles),
+		DownloadFiles: boolInt(p.DownloadFiles), UploadFiles: boolInt(p.UploadFiles),
 		Release: wsgate.Version, Version: wsgate.Version, UserIsSiteAdmin: c.IsSiteAdmin,
 		SiteID: 1, SiteCalendar: "gregorian", UserCalendar: "gregorian", UserHomePage: 1,
 	}, nil

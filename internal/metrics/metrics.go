@@ -1,6 +1,6 @@
 // Package metrics exposes the gateway's Prometheus metrics: calls by function,
 // protocol and outcome, call latency, the authorization cache, the event
-// outbox and the database pool.
+// outbox, the database pool and log lines dropped.
 package metrics
 
 import (
@@ -35,6 +35,8 @@ type Sources struct {
 	Cache   func() CacheStats
 	Backlog func(ctx context.Context) (int, error)
 	Log     *slog.Logger
+	// LogDropped counts the log lines dropped because the log output fell behind.
+	LogDropped func() uint64
 }
 
 // New registers every collector.
@@ -84,6 +86,11 @@ func New(src Sources) *Metrics {
 			}
 			return float64(n)
 		}))
+	}
+	if src.LogDropped != nil {
+		m.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "wsgate_log_dropped_total", Help: "Log lines dropped because the log output could not keep up.",
+		}, func() float64 { return float64(src.LogDropped()) }))
 	}
 	return m
 }

@@ -1,0 +1,48 @@
+package services
+
+import (
+	"context"
+	"database/sql"
+
+	"wsgate"
+)
+
+// Profile is what the authorizer's cache holds about a caller beyond the
+// wsgate.Caller: the user's names and the settings and functions of the
+// token's service.
+type Profile struct {
+	UserID                        int64
+	Username, FirstName, LastName string
+	DownloadFiles, UploadFiles    bool
+	Functions                     []string // the service's functions, sorted; shared: read it, never write it
+}
+
+// Profile returns the user and service of c, a caller Authorize returned,
+// from the cache, so that describing the caller makes no query in steady
+// state. What was invalidated since is loaded again as Authorize loads it.
+// A user or service that no longer exists is a not-found error, as the
+// Store's lookups answer; when the store cannot be read it returns
+// ErrStoreUnavailable.
+func (a *Authorizer) Profile(ctx context.Context, c *wsgate.Caller) (Profile, error) {
+	v := view{now: a.opts.Now().UnixNano()}
+	a.mu.RLock()
+	a.readPolicy(&v)
+	a.mu.RUnlock()
+	pol, err := a.policy(ctx, &v)
+	if err != nil {
+		return Profile{}, err
+	}
+	usr, err := a.user(ctx, &v, c.UserID)
+	if err != nil {
+		return Profile{}, err
+	}
+	if usr == nil {
+		return Profile{}, notFound("users", sql.ErrNoRows)
+	}
+	svc := pol.services[c.ServiceID]
+	if svc == nil {
+		return Profile{}, notFound("external_services", sql.ErrNoRows)
+	}
+	return Profile{UserID: usr.id, Username: usr.username, FirstName: usr.firstName, LastName: usr.lastName,
+		DownloadFiles: svc.downloadFiles, UploadFiles: svc.uploadFiles, Functions: svc.functionNames}, nil
+}
