@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -42,16 +43,21 @@ func ParseURL(raw string) (Dialect, string, error) {
 		path := strings.TrimPrefix(raw, "sqlite:")
 		path = strings.TrimPrefix(path, "//")
 		if path == "" {
-			return "", "", fmt.Errorf("sqlite URL %q names no file", raw)
+			return "", "", fmt.Errorf("sqlite URL %q names no file", Redact(raw))
 		}
 		return SQLite, path, nil
 	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
 		if _, err := url.Parse(raw); err != nil {
-			return "", "", fmt.Errorf("bad postgres URL: %w", err)
+			// A *url.Error quotes the whole URL, password included: keep only its reason.
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			return "", "", fmt.Errorf("bad postgres URL %q: %v", Redact(raw), err)
 		}
 		return Postgres, raw, nil
 	}
-	return "", "", fmt.Errorf("database URL %q must start with sqlite: or postgres://", raw)
+	return "", "", fmt.Errorf("database URL %q must start with sqlite: or postgres://", Redact(raw))
 }
 
 // Open connects to the store named by rawURL and checks that it answers.
@@ -91,7 +97,7 @@ func openSQLite(ctx context.Context, path, rawURL string) (*DB, error) {
 func openPostgres(ctx context.Context, src, rawURL string) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(src)
 	if err != nil {
-		return nil, fmt.Errorf("bad postgres URL: %w", err)
+		return nil, fmt.Errorf("bad postgres URL %q: %w", Redact(rawURL), err)
 	}
 	if cfg.MaxConnIdleTime == 0 {
 		cfg.MaxConnIdleTime = 5 * time.Minute
@@ -104,7 +110,7 @@ func openPostgres(ctx context.Context, src, rawURL string) (*DB, error) {
 	defer cancel()
 	if err := pool.Ping(pctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("connect to postgres: %w", err)
+		return nil, fmt.Errorf("connect to postgres %s: %w", Redact(rawURL), err)
 	}
 	return &DB{DB: stdlib.OpenDBFromPool(pool), Dialect: Postgres, Pool: pool, URL: rawURL}, nil
 }
