@@ -100,7 +100,7 @@ func openSQLite(ctx context.Context, path, rawURL string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s for reading: %w", path, err)
 	}
-	return &DB{DB: w, Read: r, Dialect: SQLite, URL: rawURL, dsn: dsn, stmts: newStatements(r, w)}, nil
+	return &DB{DB: w, Read: r, Dialect: SQLite, URL: rawURL, dsn: dsn, stmts: newStatements(r, w, true)}, nil
 }
 
 func openSQLitePool(ctx context.Context, dsn string, conns int) (*sql.DB, error) {
@@ -137,7 +137,7 @@ func openPostgres(ctx context.Context, src, rawURL string) (*DB, error) {
 		return nil, fmt.Errorf("connect to postgres %s: %w", Redact(rawURL), err)
 	}
 	sdb := stdlib.OpenDBFromPool(pool)
-	return &DB{DB: sdb, Read: sdb, Dialect: Postgres, Pool: pool, URL: rawURL, stmts: newStatements(sdb, sdb)}, nil
+	return &DB{DB: sdb, Read: sdb, Dialect: Postgres, Pool: pool, URL: rawURL, stmts: newStatements(sdb, sdb, false)}, nil
 }
 
 // Close closes the store.
@@ -184,7 +184,8 @@ func (d *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sq
 	return d.stmts.QueryRowContext(ctx, query, args...)
 }
 
-// Prepares counts the statements the cache has prepared (for tests).
+// Prepares counts the statements the cache has prepared (for tests); always
+// 0 on PostgreSQL, where pgx keeps prepared statements per connection itself.
 func (d *DB) Prepares() int64 { return d.stmts.prepares.Load() }
 
 // Transact runs fn in a transaction, committing when fn returns nil and rolling

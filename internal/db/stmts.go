@@ -12,20 +12,26 @@ import (
 const maxCachedStatements = 256
 
 // statements routes the store's statements: a query that starts with SELECT
-// runs on the read pool as a statement prepared on first use and kept for
-// the next; everything else (and every Exec) runs on the writer, unprepared.
-// A read whose preparation fails runs unprepared, so its error comes back as
-// the driver gives it.
+// runs on the read pool, when prepare is set as a statement prepared on first
+// use and kept for the next; everything else (and every Exec) runs on the
+// writer, unprepared. A read whose preparation fails runs unprepared, so its
+// error comes back as the driver gives it.
+//
+// On PostgreSQL prepare is off: pgx already keeps a prepared statement per
+// query on each of its connections, while a *sql.Stmt over
+// stdlib.OpenDBFromPool (which keeps no idle database/sql connection) would
+// prepare again on every use.
 type statements struct {
 	read, write *sql.DB
+	prepare     bool
 
 	mu       sync.RWMutex
 	byQuery  map[string]*sql.Stmt
 	prepares atomic.Int64
 }
 
-func newStatements(read, write *sql.DB) *statements {
-	return &statements{read: read, write: write, byQuery: make(map[string]*sql.Stmt)}
+func newStatements(read, write *sql.DB, prepare bool) *statements {
+	return &statements{read: read, write: write, prepare: prepare, byQuery: make(map[string]*sql.Stmt)}
 }
 
 // isRead reports whether query only reads, so it may go to the read pool.
@@ -38,6 +44,9 @@ func isRead(query string) bool {
 // nil when it cannot be prepared or the cache is full. The lock is never held
 // while preparing: two first uses may both prepare, and one statement is kept.
 func (s *statements) stmt(ctx context.Context, query string) *sql.Stmt {
+	if !s.prepare {
+		return nil
+	}
 	s.mu.RLock()
 	st, ok := s.byQuery[query]
 	full := len(s.byQuery) >= maxCachedStatements
