@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -35,6 +37,7 @@ import (
 
 func newServeCmd(c *cli) *cobra.Command {
 	var noMigrate bool
+	var cpuProfile string
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the gateway until SIGTERM or SIGINT",
@@ -46,6 +49,13 @@ func newServeCmd(c *cli) *cobra.Command {
 			}
 			if noMigrate {
 				cfg.Database.MigrateOnStart = false
+			}
+			if cpuProfile != "" {
+				stop, err := startCPUProfile(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
 			}
 			log := c.logger(cfg)
 			app, err := NewApp(cmd.Context(), cfg, log)
@@ -61,7 +71,23 @@ func newServeCmd(c *cli) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&noMigrate, "no-migrate", false, "do not migrate the store up at start")
+	// For performance work (make loadtest -cpuprofile): nothing is served, the profile goes to a file.
+	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	_ = cmd.Flags().MarkHidden("cpuprofile")
 	return cmd
+}
+
+// startCPUProfile profiles the process into path until the returned stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); _ = f.Close() }, nil
 }
 
 // App is the running gateway: the wired gateway, the HTTP engine and its
