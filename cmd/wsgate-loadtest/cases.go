@@ -42,7 +42,7 @@ type call struct {
 var siteInfo = call{function: "core_webservice_get_site_info"}
 
 var usersByField = call{function: "core_user_get_users_by_field",
-	rest:   url.Values{"field": {"username"}, "values[0]": {"admin"}},
+	rest: url.Values{"field": {"username"}, "values[0]": {"admin"}},
 	xmlrpc: `<param><value><string>username</string></value></param>` +
 		`<param><value><array><data><value><string>admin</string></value></data></array></value></param>`,
 	soap: `<field>username</field><values><item>admin</item></values>`}
