@@ -6,7 +6,7 @@ LDFLAGS  := -s -w -X wsgate.Version=$(VERSION)
 PKGS     := ./...
 STATICCHECK := staticcheck
 
-.PHONY: all build run test bench fuzz lint clean deb
+.PHONY: all build run test bench loadtest fuzz lint clean deb
 
 all: build
 
@@ -22,6 +22,11 @@ test: ## every test, with the race detector (PostgreSQL too when WSGATE_TEST_POS
 
 bench: ## Go benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+LOADTEST_FLAGS ?=
+loadtest: build ## load bin/wsgate as a user runs it and compare it with a bare handler (docs/performance.md)
+	$(GO) build -o bin/wsgate-loadtest ./cmd/wsgate-loadtest
+	bin/wsgate-loadtest -wsgate $(BIN) $(LOADTEST_FLAGS)
 
 FUZZTIME ?= 60s
 fuzz: ## run every fuzz target for FUZZTIME each

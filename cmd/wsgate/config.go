@@ -82,6 +82,7 @@ type CallsConfig struct {
 	EnforceFunctionCapabilities bool          `mapstructure:"enforce_function_capabilities"`
 	CacheTTL                    time.Duration `mapstructure:"cache_ttl"`
 	ChangePollInterval          time.Duration `mapstructure:"change_poll_interval"`
+	UpstreamIdleConns           int           `mapstructure:"upstream_idle_conns"`
 }
 
 // LoginConfig shapes /login/token.php and the limits on password guessing
@@ -141,6 +142,7 @@ var defaults = map[string]any{
 	"calls.enforce_function_capabilities": true,
 	"calls.cache_ttl":                     "5m",
 	"calls.change_poll_interval":          "1s",
+	"calls.upstream_idle_conns":           64,
 	"login.token_duration":                "2016h",
 	"login.max_failures":                  5,
 	"login.max_failures_per_address":      20,
@@ -285,6 +287,9 @@ func (c *Config) Validate() error {
 	case "text", "json":
 	default:
 		return configErrorf("log.format: %q is not one of text, json", c.Log.Format)
+	}
+	if c.Calls.UpstreamIdleConns < 1 {
+		return configErrorf("calls.upstream_idle_conns: must be at least 1")
 	}
 	if c.Calls.ChangePollInterval <= 0 {
 		return configErrorf("calls.change_poll_interval: must be positive")

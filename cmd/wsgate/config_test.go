@@ -85,6 +85,7 @@ func TestConfigErrors(t *testing.T) {
 		{"unknown nested key", "database:\n  ur: sqlite:x\n", nil, "ur"},
 		{"bad listen", "listen: nowhere\n", nil, "listen"},
 		{"bad database url", "database:\n  url: mysql://x\n", nil, "database.url"},
+		{"mistyped database scheme", "", []string{"WSGATE_DATABASE_URL=postgress://u:s3cret@h/db"}, "postgress://u:xxxxx@h/db"},
 		{"bad log level", "log:\n  level: loud\n", nil, "log.level"},
 		{"bad log format", "log:\n  format: xml\n", nil, "log.format"},
 		{"bad env value", "", []string{"WSGATE_LOG_FORMAT=yaml"}, "log.format"},
@@ -107,6 +108,9 @@ func TestConfigErrors(t *testing.T) {
 			}
 			if !strings.Contains(stderr.String(), tt.want) {
 				t.Errorf("message %q does not name %q", stderr.String(), tt.want)
+			}
+			if strings.Contains(stderr.String(), "s3cret") {
+				t.Errorf("message %q shows a password", stderr.String())
 			}
 		})
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"strings"
 
@@ -76,7 +75,7 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...fu
 	}
 	g.pipeline = &protocols.Pipeline{Auth: g.auth, Functions: g.catalog,
 		Validator: &functions.Validator{KnownCapability: g.knownCapability},
-		Upstream:  &protocols.UpstreamClient{HTTP: &http.Client{}}, Timeout: cfg.Calls.Timeout, Log: log}
+		Upstream:  &protocols.UpstreamClient{MaxIdleConnsPerHost: cfg.Calls.UpstreamIdleConns}, Timeout: cfg.Calls.Timeout, Log: log}
 	g.local = admin.NewLocal(admin.Deps{Store: g.store, Catalog: g.catalog, Auth: g.auth, Log: log})
 	// Tell the other processes on this store (serve, when this is the CLI) to drop their caches.
 	g.store.OnChange(func(services.Change) { g.bumpGeneration() })

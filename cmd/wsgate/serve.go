@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -24,8 +26,8 @@ import (
 	"wsgate/internal/db"
 	"wsgate/internal/health"
 	"wsgate/internal/httplog"
-	"wsgate/internal/loginlimit"
 	"wsgate/internal/logbuf"
+	"wsgate/internal/loginlimit"
 	"wsgate/internal/metrics"
 	"wsgate/internal/proxy"
 	"wsgate/protocols"
@@ -38,6 +40,7 @@ import (
 
 func newServeCmd(c *cli) *cobra.Command {
 	var noMigrate bool
+	var cpuProfile string
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the gateway until SIGTERM or SIGINT",
@@ -49,6 +52,13 @@ func newServeCmd(c *cli) *cobra.Command {
 			}
 			if noMigrate {
 				cfg.Database.MigrateOnStart = false
+			}
+			if cpuProfile != "" {
+				stop, err := startCPUProfile(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
 			}
 			// Lines go through a buffer, so a slow stderr never holds up a call;
 			// the deferred Close writes the last ones out after everything else.
@@ -69,7 +79,23 @@ func newServeCmd(c *cli) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&noMigrate, "no-migrate", false, "do not migrate the store up at start")
+	// For performance work (make loadtest -cpuprofile): nothing is served, the profile goes to a file.
+	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	_ = cmd.Flags().MarkHidden("cpuprofile")
 	return cmd
+}
+
+// startCPUProfile profiles the process into path until the returned stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); _ = f.Close() }, nil
 }
 
 // App is the running gateway: the wired gateway, the HTTP engine and its
