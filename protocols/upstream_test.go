@@ -23,11 +23,24 @@ func upstreamFunction(url string, timeout time.Duration) *functions.Function {
 }
 
 // TestUpstreamReusesConnections: calls in flight to one upstream share a
-// keep-alive pool as large as their number; no call opens a connection of
-// its own once the pool is warm.
+// keep-alive pool as large as their number. The upstream holds the first
+// calls until as many are in flight as there are workers, so exactly that
+// many connections are needed; every later call must reuse one.
 func TestUpstreamReusesConnections(t *testing.T) {
-	var opened atomic.Int64
+	const workers, calls = 16, 25
+	var opened, arrived atomic.Int64
+	allIn := make(chan struct{})
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		if n := arrived.Add(1); n <= workers {
+			if n == workers {
+				close(allIn)
+			}
+			select {
+			case <-allIn:
+			case <-r.Context().Done():
+			}
+		}
 		fmt.Fprint(w, `{"double": 2}`)
 	}))
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
@@ -37,32 +50,25 @@ func TestUpstreamReusesConnections(t *testing.T) {
 	}
 	srv.Start()
 	defer srv.Close()
-	const workers, calls = 16, 25
 	u := &protocols.UpstreamClient{MaxIdleConnsPerHost: workers}
 	defer u.CloseIdleConnections()
-	f := upstreamFunction(srv.URL+"/remote", 5*time.Second)
-	round := func() {
-		var wg sync.WaitGroup
-		for range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for range calls {
-					if _, err := u.Call(context.Background(), f, map[string]any{"n": 1}); err != nil {
-						t.Error(err)
-						return
-					}
+	f := upstreamFunction(srv.URL+"/remote", 10*time.Second)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range calls {
+				if _, err := u.Call(context.Background(), f, map[string]any{"n": 1}); err != nil {
+					t.Error(err)
+					return
 				}
-			}()
-		}
-		wg.Wait()
+			}
+		}()
 	}
-	round() // fills the pool; racing first dials may open a few more than workers
-	warm := opened.Load()
-	round()
-	if n := opened.Load() - warm; n != 0 {
-		t.Errorf("%d calls from %d workers on a warm pool opened %d connections, want 0 (%d opened warming up)",
-			workers*calls, workers, n, warm)
+	wg.Wait()
+	if n := opened.Load(); n != workers {
+		t.Errorf("%d calls from %d workers opened %d connections, want %d", workers*calls, workers, n, workers)
 	}
 }
 
