@@ -21,7 +21,7 @@ import (
 // gateway is the shipped components installed on a fresh store, with an
 // administrator and a plain user, each holding a token for wsgate_admin.
 type gateway struct {
-	t       *testing.T
+	t       testing.TB
 	store   *services.Store
 	catalog *functions.Catalog
 	auth    *services.Authorizer
@@ -31,7 +31,7 @@ type gateway struct {
 	queries *atomic.Int64     // queries run through store
 }
 
-func newGateway(t *testing.T, d *db.DB) *gateway {
+func newGateway(t testing.TB, d *db.DB) *gateway {
 	t.Helper()
 	ctx := context.Background()
 	queries := &atomic.Int64{}

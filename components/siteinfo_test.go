@@ -195,3 +195,16 @@ func TestGetSiteInfoFollowsChanges(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkGetSiteInfo is one get_site_info call through the pipeline once
+// the cache is warm (SQLite).
+func BenchmarkGetSiteInfo(b *testing.B) {
+	g := newGateway(b, dbtest.Open(b, db.SQLite, true))
+	g.mustCall("admin", "core_webservice_get_site_info", nil)
+	before := g.queries.Load()
+	b.ReportAllocs()
+	for b.Loop() {
+		g.mustCall("admin", "core_webservice_get_site_info", nil)
+	}
+	b.ReportMetric(float64(g.queries.Load()-before)/float64(b.N), "queries/op")
+}

@@ -20,6 +20,7 @@ import (
 
 	"wsgate/functions"
 	"wsgate/internal/httplog"
+	"wsgate/internal/logbuf"
 	"wsgate/services"
 )
 
@@ -127,7 +128,7 @@ func closedLoop(tb testing.TB, tg *target, conns int, d time.Duration) *loadResu
 // loaded in this process by the same closed-loop client (64 connections),
 // alternating runs; it prints requests/s, p50 and p99 of each and the ratio.
 // It also loads core_webservice_get_site_info over REST, and the gateway logs
-// each call at info level, as serve does, to the null device.
+// each call at info level through the buffer serve uses, to the null device.
 // WSGATE_LOADBENCH_SECONDS sets the total seconds per server (default 10).
 func BenchmarkRESTLoad(b *testing.B) {
 	seconds := 10
@@ -153,7 +154,9 @@ func BenchmarkRESTLoad(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer devnull.Close()
-	app, err := NewApp(context.Background(), cfg, httplog.New(devnull, "info", "text"), func(r *functions.Registry) {
+	logs := logbuf.New(devnull, logbuf.Options{})
+	defer logs.Close()
+	app, err := NewApp(context.Background(), cfg, httplog.New(logs, "info", "text"), func(r *functions.Registry) {
 		r.Register("local_bench", "echo", func(_ context.Context, p map[string]any) (any, error) {
 			name := p["name"].(string)
 			return map[string]any{"greeting": "hello " + name, "length": len(name)}, nil

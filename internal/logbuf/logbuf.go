@@ -19,6 +19,11 @@ const (
 	DefaultFlushEvery = time.Second
 )
 
+// batchBytes is how many bytes waiting wake the flusher before its tick
+// (or half of Size when smaller): small batches leave most of the buffer free
+// for the lines logged while the flusher is scheduled and writes.
+const batchBytes = 64 << 10
+
 // Options tunes a Writer; the zero value is the default.
 type Options struct {
 	// Size bounds the bytes of lines waiting to be written (default
@@ -26,7 +31,8 @@ type Options struct {
 	// so up to twice Size is in memory.
 	Size int
 	// FlushEvery is the longest a line waits before it is written (default
-	// DefaultFlushEvery). Lines are written sooner once half of Size waits.
+	// DefaultFlushEvery). Lines are written sooner once 64 KiB (or half of
+	// Size, when smaller) wait.
 	FlushEvery time.Duration
 	// Tick, when set, replaces the FlushEvery ticker: each receive writes what
 	// waits (tests drive the flusher with it).
@@ -38,8 +44,9 @@ type Options struct {
 // use. Close writes what waits and stops the background goroutine; Writes
 // after Close go straight to the output.
 type Writer struct {
-	out  io.Writer
-	size int
+	out   io.Writer
+	size  int
+	batch int // bytes waiting that wake the flusher
 
 	mu     sync.Mutex
 	buf    []byte // whole lines waiting, in the order written
@@ -61,7 +68,7 @@ func New(out io.Writer, opts Options) *Writer {
 	if opts.FlushEvery <= 0 {
 		opts.FlushEvery = DefaultFlushEvery
 	}
-	w := &Writer{out: out, size: opts.Size, buf: make([]byte, 0, opts.Size), spare: make([]byte, 0, opts.Size),
+	w := &Writer{out: out, size: opts.Size, batch: min(batchBytes, opts.Size/2), buf: make([]byte, 0, opts.Size), spare: make([]byte, 0, opts.Size),
 		wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	tick := opts.Tick
 	var ticker *time.Ticker
@@ -97,9 +104,9 @@ func (w *Writer) Write(p []byte) (int, error) {
 		return len(p), nil
 	}
 	w.buf = append(w.buf, p...)
-	half := len(w.buf) >= w.size/2
+	full := len(w.buf) >= w.batch
 	w.mu.Unlock()
-	if half {
+	if full {
 		select {
 		case w.wake <- struct{}{}:
 		default:

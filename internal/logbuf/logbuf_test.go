@@ -61,7 +61,7 @@ func line(n int) string { return fmt.Sprintf("line %04d\n", n) }
 func TestLinesArriveWholeAndInOrder(t *testing.T) {
 	out := newOutput()
 	// The lines (about 130 kB) fit in Size, so none can be dropped, and pass
-	// half of it, so a batch is written before Close.
+	// 64 KiB, so a batch is written before Close.
 	w := logbuf.New(out, logbuf.Options{Size: 160_000, Tick: make(chan time.Time)})
 	log := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
 		if a.Key == slog.TimeKey {
@@ -79,7 +79,7 @@ func TestLinesArriveWholeAndInOrder(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	<-out.wrote // the batch written at half of Size
+	<-out.wrote // the batch written once 64 KiB waited
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
