@@ -42,6 +42,33 @@ func startApp(t *testing.T, dbURL string, env ...string) *App {
 	return app
 }
 
+// siteAdminToken makes a site administrator (manual login; password may be
+// "") and returns a token of theirs for the service named by shortname.
+func siteAdminToken(t *testing.T, app *App, username, password, shortname string) string {
+	t.Helper()
+	ctx := context.Background()
+	role, err := app.store.RoleByShortname(ctx, services.AdminRole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := app.store.CreateUser(ctx, services.User{Username: username, Auth: services.AuthManual}, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.store.AssignRole(ctx, u.ID, role.ID); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := app.store.ServiceByShortname(ctx, shortname)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := app.store.CreateToken(ctx, services.TokenSpec{UserID: u.ID, ServiceID: svc.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
+
 // api sends one admin API request and decodes the JSON answer.
 func api(t *testing.T, app *App, token, method, path string, body any) (int, map[string]any) {
 	t.Helper()
@@ -108,7 +135,6 @@ func eventQueue(t *testing.T, amqpURL, exchange string) <-chan amqp.Delivery {
 func TestAdminAPIFlow(t *testing.T) {
 	for _, dialect := range dbtest.Dialects() {
 		t.Run(string(dialect), func(t *testing.T) {
-			ctx := context.Background()
 			dbURL := dbtest.URL(t, dialect)
 			var env []string
 			var events <-chan amqp.Delivery
@@ -118,17 +144,7 @@ func TestAdminAPIFlow(t *testing.T) {
 				env = append(env, "WSGATE_BUS_URL="+amqpURL, "WSGATE_BUS_EXCHANGE="+exchange)
 			}
 			app := startApp(t, dbURL, env...)
-			adminRole, _ := app.store.RoleByShortname(ctx, services.AdminRole)
-			root, err := app.store.CreateUser(ctx, services.User{Username: "root", Auth: services.AuthManual}, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			_ = app.store.AssignRole(ctx, root.ID, adminRole.ID)
-			adminSvc, _ := app.store.ServiceByShortname(ctx, "wsgate_admin")
-			adminToken, _, err := app.store.CreateToken(ctx, services.TokenSpec{UserID: root.ID, ServiceID: adminSvc.ID})
-			if err != nil {
-				t.Fatal(err)
-			}
+			adminToken := siteAdminToken(t, app, "root", "", "wsgate_admin")
 			if code, _ := api(t, app, "not-a-token", "GET", "/services", nil); code != 401 {
 				t.Errorf("bad admin token: %d, want 401", code)
 			}

@@ -12,7 +12,6 @@ import (
 
 	"wsgate/internal/db/dbtest"
 	"wsgate/protocols/protocolstest"
-	"wsgate/services"
 )
 
 // TestRequestsBeforeTheirBody drives the wired gateway (real authorizer,
@@ -33,18 +32,7 @@ func TestRequestsBeforeTheirBody(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { app.Close() })
-			ctx := context.Background()
-			admin, _ := app.store.RoleByShortname(ctx, services.AdminRole)
-			u, err := app.store.CreateUser(ctx, services.User{Username: "budget", Auth: services.AuthManual}, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			_ = app.store.AssignRole(ctx, u.ID, admin.ID)
-			svc, _ := app.store.ServiceByShortname(ctx, "wsgate_admin")
-			token, _, err := app.store.CreateToken(ctx, services.TokenSpec{UserID: u.ID, ServiceID: svc.ID})
-			if err != nil {
-				t.Fatal(err)
-			}
+			token := siteAdminToken(t, app, "budget", "", "wsgate_admin")
 
 			var form strings.Builder
 			for i := range 10000 {

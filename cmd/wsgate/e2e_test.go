@@ -16,7 +16,6 @@ import (
 
 	"wsgate/internal/db"
 	"wsgate/internal/db/dbtest"
-	"wsgate/services"
 )
 
 // cliEnv runs the binary's commands against one store.
@@ -197,15 +196,7 @@ func TestUpgradeRefusesBadManifestAndChangesNothing(t *testing.T) {
 
 func TestRESTFunctionInPath(t *testing.T) {
 	app := startApp(t, dbtest.URL(t, db.SQLite))
-	ctx := context.Background()
-	admin, _ := app.store.RoleByShortname(ctx, "admin")
-	u, _ := app.store.CreateUser(ctx, services.User{Username: "p", Auth: services.AuthManual}, "")
-	_ = app.store.AssignRole(ctx, u.ID, admin.ID)
-	svc, _ := app.store.ServiceByShortname(ctx, "wsgate_admin")
-	token, _, err := app.store.CreateToken(ctx, services.TokenSpec{UserID: u.ID, ServiceID: svc.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := siteAdminToken(t, app, "p", "", "wsgate_admin")
 	req, _ := http.NewRequest("POST", app.URL()+"/webservice/rest/server.php/core_user_get_users_by_field?moodlewsrestformat=json&wsfunction=ignored",
 		strings.NewReader(`{"field":"username","values":["p"]}`))
 	req.Header.Set("Content-Type", "application/json")

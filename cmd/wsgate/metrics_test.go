@@ -13,7 +13,6 @@ import (
 
 	"wsgate/internal/db"
 	"wsgate/internal/db/dbtest"
-	"wsgate/services"
 )
 
 // TestMetrics makes a few calls and reads /metrics back with Prometheus' parser.
@@ -28,17 +27,7 @@ func TestMetrics(t *testing.T) {
 	}
 	defer app.Close()
 	ctx := context.Background()
-	admin, _ := app.store.RoleByShortname(ctx, services.AdminRole)
-	u, err := app.store.CreateUser(ctx, services.User{Username: "m", Auth: services.AuthManual}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = app.store.AssignRole(ctx, u.ID, admin.ID)
-	svc, _ := app.store.ServiceByShortname(ctx, "wsgate_admin")
-	token, _, err := app.store.CreateToken(ctx, services.TokenSpec{UserID: u.ID, ServiceID: svc.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := siteAdminToken(t, app, "m", "", "wsgate_admin")
 	if err := app.Listen(); err != nil {
 		t.Fatal(err)
 	}

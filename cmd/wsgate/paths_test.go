@@ -9,7 +9,6 @@ import (
 
 	"wsgate/internal/db"
 	"wsgate/internal/db/dbtest"
-	"wsgate/services"
 )
 
 func TestCleanPath(t *testing.T) {
@@ -41,22 +40,13 @@ func TestCleanPath(t *testing.T) {
 func TestRedundantSlashes(t *testing.T) {
 	app := startApp(t, dbtest.URL(t, db.SQLite))
 	ctx := context.Background()
-	admin, _ := app.store.RoleByShortname(ctx, "admin")
-	u, err := app.store.CreateUser(ctx, services.User{Username: "slash", Auth: services.AuthManual}, "pw-slash-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = app.store.AssignRole(ctx, u.ID, admin.ID)
 	svc, _ := app.store.ServiceByShortname(ctx, "moodle_mobile_app")
 	svc.Enabled = true
 	if _, err := app.store.UpdateService(ctx, svc); err != nil {
 		t.Fatal(err)
 	}
 	app.auth.Invalidate()
-	token, _, err := app.store.CreateToken(ctx, services.TokenSpec{UserID: u.ID, ServiceID: svc.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := siteAdminToken(t, app, "slash", "pw-slash-1", "moodle_mobile_app")
 	siteInfo := "wstoken=" + token + "&wsfunction=core_webservice_get_site_info&moodlewsrestformat=json"
 	login := "username=slash&password=pw-slash-1&service=moodle_mobile_app"
 	xmlrpcCall := `<?xml version="1.0"?><methodCall><methodName>core_webservice_get_site_info</methodName><params/></methodCall>`
