@@ -1,10 +1,10 @@
 package protocols
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -95,7 +95,13 @@ func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) (*Body, error
 func (b *Body) Len() int { return b.size }
 
 // Reader returns a reader of the body from its start.
-func (b *Body) Reader() io.Reader { return &bodyReader{chunks: slices.Clone(b.chunks)} }
+func (b *Body) Reader() io.Reader {
+	readers := make([]io.Reader, len(b.chunks))
+	for i, c := range b.chunks {
+		readers[i] = bytes.NewReader(c)
+	}
+	return io.MultiReader(readers...)
+}
 
 // String returns the body as one string (one copy).
 func (b *Body) String() string {
@@ -105,21 +111,6 @@ func (b *Body) String() string {
 		s.Write(c)
 	}
 	return s.String()
-}
-
-// bodyReader reads the chunks of a Body in order.
-type bodyReader struct{ chunks [][]byte }
-
-func (r *bodyReader) Read(p []byte) (int, error) {
-	for len(r.chunks) > 0 && len(r.chunks[0]) == 0 {
-		r.chunks = r.chunks[1:]
-	}
-	if len(r.chunks) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, r.chunks[0])
-	r.chunks[0] = r.chunks[0][n:]
-	return n, nil
 }
 
 // CheckToken runs the checks of Dispatch that concern call.Token alone
