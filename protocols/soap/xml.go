@@ -1,6 +1,6 @@
 package soap
 
-import "unicode/utf8"
+import "wsgate/internal/xmltext"
 
 // XML namespaces the package reads and writes.
 const (
@@ -32,65 +32,8 @@ func validName(s string) bool {
 	return true
 }
 
-// appendText appends s escaped as XML character data: markup characters
-// and CR as references, characters XML 1.0 cannot carry (control characters,
-// invalid UTF-8) as U+FFFD.
-func appendText(b []byte, s string) []byte {
-	return appendEscaped(b, s, false)
-}
+// appendText appends s escaped as XML character data (xmltext.AppendText).
+func appendText(b []byte, s string) []byte { return xmltext.AppendText(b, s) }
 
 // appendAttr appends s escaped for a double-quoted attribute value.
-func appendAttr(b []byte, s string) []byte {
-	return appendEscaped(b, s, true)
-}
-
-func appendEscaped(b []byte, s string, attr bool) []byte {
-	last := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c < utf8.RuneSelf && c != '&' && c != '<' && c != '>' && (!attr || c != '"') {
-			i++
-			continue
-		}
-		r, size := rune(c), 1
-		if c >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
-		}
-		var esc string
-		switch {
-		case r == '&':
-			esc = "&amp;"
-		case r == '<':
-			esc = "&lt;"
-		case r == '>':
-			esc = "&gt;"
-		case r == '"':
-			esc = "&quot;"
-		case r == '\r':
-			esc = "&#xD;"
-		case r == '\n' && attr:
-			esc = "&#xA;"
-		case r == '\t' && attr:
-			esc = "&#x9;"
-		case r == '\n' || r == '\t':
-			i += size
-			continue
-		case r == utf8.RuneError && size == 1, !xmlChar(r):
-			esc = "\uFFFD"
-		default:
-			i += size
-			continue
-		}
-		b = append(b, s[last:i]...)
-		b = append(b, esc...)
-		i += size
-		last = i
-	}
-	return append(b, s[last:]...)
-}
-
-// xmlChar reports whether r is allowed in an XML 1.0 document.
-func xmlChar(r rune) bool {
-	return r == 0x09 || r == 0x0A || r == 0x0D ||
-		(r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
-}
+func appendAttr(b []byte, s string) []byte { return xmltext.AppendAttr(b, s) }

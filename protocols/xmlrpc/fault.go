@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"wsgate"
+	"wsgate/internal/xmltext"
 )
 
 // NoCodeFault is the faultCode of an error without a Moodle errorcode, as in
@@ -106,7 +107,7 @@ func EncodeFault(err error, debug bool) []byte {
 		"<member><name>faultCode</name><value><int>"...)
 	buf = strconv.AppendInt(buf, int64(FaultCode(e.Code)), 10)
 	buf = append(buf, "</int></value></member><member><name>faultString</name><value><string>"...)
-	buf = appendEscaped(buf, fs)
+	buf = xmltext.AppendText(buf, fs)
 	return append(buf, "</string></value></member></struct></value></fault></methodResponse>"...)
 }
 

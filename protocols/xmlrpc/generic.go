@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"wsgate/internal/xmltext"
 )
 
 // any writes v by its Go type: what the cleaned tree holds (map[string]any,
@@ -274,13 +276,13 @@ func (e *encoder) bool(b bool) {
 // string writes an escaped <string>.
 func (e *encoder) string(s string) {
 	e.buf = append(e.buf, "<string>"...)
-	e.buf = appendEscaped(e.buf, s)
+	e.buf = xmltext.AppendText(e.buf, s)
 	e.buf = append(e.buf, "</string>"...)
 }
 
 // openMember writes a member's name and opens its <value>.
 func (e *encoder) openMember(name string) {
 	e.buf = append(e.buf, "<member><name>"...)
-	e.buf = appendEscaped(e.buf, name)
+	e.buf = xmltext.AppendText(e.buf, name)
 	e.buf = append(e.buf, "</name><value>"...)
 }
