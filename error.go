@@ -40,6 +40,9 @@ type Error struct {
 	Message   string // the English message Moodle shows for the code
 	DebugInfo string // details, shown only when debugging is on
 	Err       error  // the cause, for logs
+	// variant separates errors that share Moodle's class and code but mean
+	// different things to Go callers (ErrNotFound and ErrInvalidRecord).
+	variant string
 }
 
 // Error formats the error for logs.
@@ -110,9 +113,11 @@ func (e *Error) Wrap(cause error) *Error {
 	return &c
 }
 
-// Is matches errors by Moodle errorcode, so errors.Is(err, ErrInvalidToken) works
-// on copies that carry other debuginfo.
+// Is matches errors by Moodle errorcode and exception class, so
+// errors.Is(err, ErrInvalidToken) works on copies that carry other debuginfo;
+// ErrNotFound, which shares ErrInvalidRecord's code on the wire, matches only
+// its own copies.
 func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
-	return ok && t.Code == e.Code && t.Exception == e.Exception
+	return ok && t.Code == e.Code && t.Exception == e.Exception && t.variant == e.variant
 }

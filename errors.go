@@ -41,9 +41,11 @@ var (
 	// ErrServerBusy refuses a request that found no free decoding slot in time (beyond Moodle).
 	ErrServerBusy = &Error{Kind: Unavailable, Exception: "moodle_exception", Code: "serverbusy",
 		Message: "The server is busy: try again in a moment"}
-	// ErrNotFound and ErrConflict are the store's typed errors, mapped by every edge.
+	// ErrNotFound and ErrConflict are the store's typed errors, mapped by every
+	// edge. ErrNotFound (a missing row) answers Moodle's invalidrecord, as
+	// ErrInvalidRecord (an unknown function) does, but errors.Is tells them apart.
 	ErrNotFound = &Error{Kind: NotFound, Exception: "dml_missing_record_exception", Code: "invalidrecord",
-		Message: "Can't find data record in database table."}
+		Message: "Can't find data record in database table.", variant: "store"}
 	ErrConflict = &Error{Kind: Conflict, Exception: "dml_write_exception", Code: "dmlwriteexception",
 		Message: "Error writing to database"}
 )
