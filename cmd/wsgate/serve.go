@@ -208,14 +208,9 @@ func (a *App) routes() (*gin.Engine, error) {
 		Limits: protocols.Limits{MaxNodes: pc.MaxNodes, MaxDepth: pc.MaxDepth, MaxStringBytes: pc.MaxStringBytes}}
 	restServer := gin.WrapH(&rest.Server{Dispatcher: a.pipeline, Debug: a.Config.Debug, Log: a.Log,
 		MaxBodyBytes: pc.MaxBodyBytes, Intake: intake})
-	e.Any("/webservice/rest/server.php", restServer)
-	// The OpenAPI documents give each function a path of its own: the path names the function.
-	e.Any("/webservice/rest/server.php/:function", func(c *gin.Context) {
-		q := c.Request.URL.Query()
-		q.Set("wsfunction", c.Param("function"))
-		c.Request.URL.RawQuery = q.Encode()
-		restServer(c)
-	})
+	e.Any(rest.Path, restServer)
+	// The OpenAPI documents give each function a path of its own (rest.PathFunction).
+	e.Any(rest.Path+"/:function", restServer)
 	e.Any("/login/token.php", gin.WrapH(a.login))
 	e.Any(soap.Path, gin.WrapH(&soap.Server{Dispatcher: a.pipeline, Lister: a.pipeline, Debug: a.Config.Debug,
 		Log: a.Log, MaxBodyBytes: pc.MaxBodyBytes, Functions: a.function, Intake: intake,

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 
 	"wsgate"
@@ -144,6 +145,9 @@ func (s *Server) checkToken(r *http.Request) error {
 		return nil
 	}
 	function, _ := queryString(r.URL.RawQuery, "wsfunction")
+	if f, ok := PathFunction(r.URL.Path); ok {
+		function = f
+	}
 	return s.Intake.CheckToken(r.Context(), &protocols.Call{Protocol: "rest", Token: token, Function: function,
 		RemoteIP: protocols.RemoteIP(r)})
 }
@@ -198,7 +202,21 @@ func (s *Server) parse(w http.ResponseWriter, r *http.Request, f format) (*proto
 			return nil, f, err
 		}
 	}
+	if name, ok := PathFunction(r.URL.Path); ok {
+		call.Function = name
+	}
 	return call, f, nil
+}
+
+// PathFunction returns the function a path of the form Path/<function> names
+// (the OpenAPI documents give each function such a path; it wins over
+// wsfunction), and whether the path has that form.
+func PathFunction(path string) (string, bool) {
+	name, ok := strings.CutPrefix(path, Path+"/")
+	if !ok || name == "" || strings.Contains(name, "/") {
+		return "", false
+	}
+	return name, true
 }
 
 // reservedNames are removed from the parameters before dispatch

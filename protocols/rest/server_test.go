@@ -508,3 +508,23 @@ func FuzzJSONBody(f *testing.F) {
 		}
 	})
 }
+
+func TestServerFunctionFromPath(t *testing.T) {
+	cases := []struct {
+		target, want string
+	}{
+		{"/webservice/rest/server.php/core_fn?wstoken=t", "core_fn"},
+		{"/webservice/rest/server.php/core_fn?wstoken=t&wsfunction=other", "core_fn"},
+		// Without a function in the path, the form's wsfunction wins over the query's, as in PHP.
+		{"/webservice/rest/server.php?wstoken=t&wsfunction=other", "body"},
+		{"/webservice/rest/server.php/a/b?wstoken=t&wsfunction=other", "body"},
+	}
+	for _, c := range cases {
+		d := &recorder{res: okResult()}
+		serve(t, &rest.Server{Dispatcher: d}, request{method: http.MethodPost, target: c.target,
+			contentType: "application/x-www-form-urlencoded", body: "wsfunction=body"})
+		if got := d.last(t).Function; got != c.want {
+			t.Errorf("%s: function %q, want %q", c.target, got, c.want)
+		}
+	}
+}
