@@ -40,22 +40,21 @@ type Pipeline struct {
 func (p *Pipeline) Dispatch(ctx context.Context, call *Call) (res *Result, err error) {
 	start := time.Now()
 	var caller *wsgate.Caller
-	var entry *functions.Entry
-	defer func() {
-		if entry == nil { // refused before the lookup: metrics still name installed functions
-			entry, _ = p.Functions.Get(call.Function)
-		}
-		p.logCall(ctx, call, caller, entry, err, time.Since(start))
-	}()
-	// The token is checked first, as Moodle does; the authorizer refuses an
-	// empty function name once the token passed.
-	caller, err = p.Auth.Authorize(ctx, services.AuthRequest{Token: call.Token, Function: call.Function,
-		RemoteIP: call.RemoteIP, Protocol: call.Protocol})
-	if err != nil {
+	// The function is looked up once: Authorize gets its capabilities, the
+	// log and metrics its name (nil: not installed).
+	entry, found := p.Functions.Get(call.Function)
+	defer func() { p.logCall(ctx, call, caller, entry, err, time.Since(start)) }()
+	// The token is checked first, as Moodle does; the authorizer then refuses
+	// an empty function name, then one that is not installed.
+	req := services.AuthRequest{Token: call.Token, Function: call.Function,
+		RemoteIP: call.RemoteIP, Protocol: call.Protocol, Looked: true, Installed: found}
+	if found {
+		req.FunctionCaps = entry.Capabilities
+	}
+	if caller, err = p.Auth.Authorize(ctx, req); err != nil {
 		return nil, err
 	}
-	entry, _ = p.Functions.Get(call.Function)
-	if entry == nil {
+	if !found { // an Authorizer that does not consult the lookup
 		return nil, wsgate.ErrInvalidRecord
 	}
 	raw := call.Params

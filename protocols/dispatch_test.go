@@ -23,7 +23,15 @@ import (
 )
 
 const manifest = `
+capabilities:
+  local/test:use:
+    description: Use the test functions
 functions:
+  local_test_cap:
+    classname: local_test
+    methodname: cap
+    parameters: {cap: CAPABILITY}
+    returns: {type: single, keys: {cap: RAW}}
   local_test_echo:
     classname: local_test
     methodname: echo
@@ -45,7 +53,7 @@ functions:
 services:
   Test:
     shortname: test
-    functions: [local_test_echo, local_test_panic, local_test_slow, local_test_remote]
+    functions: [local_test_echo, local_test_cap, local_test_panic, local_test_slow, local_test_remote]
     enabled: 1
     restrictedusers: 0
 `
@@ -65,6 +73,9 @@ func newFixture(t *testing.T, d *db.DB, upstreamURL string) *fixture {
 	reg := functions.NewRegistry()
 	reg.Register("local_test", "echo", func(ctx context.Context, p map[string]any) (any, error) {
 		return map[string]any{"n": p["n"], "words": p["words"], "dropped": "not declared"}, nil
+	})
+	reg.Register("local_test", "cap", func(ctx context.Context, p map[string]any) (any, error) {
+		return map[string]any{"cap": p["cap"]}, nil
 	})
 	reg.Register("local_test", "panic", func(context.Context, map[string]any) (any, error) { panic("boom") })
 	reg.Register("local_test", "slow", func(ctx context.Context, _ map[string]any) (any, error) {
@@ -97,7 +108,8 @@ func newFixture(t *testing.T, d *db.DB, upstreamURL string) *fixture {
 	}
 	auth := services.NewAuthorizer(store, catalog, services.AuthorizerOptions{})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	pipe := &protocols.Pipeline{Auth: auth, Functions: catalog, Validator: &functions.Validator{},
+	// The production wiring (cmd/wsgate/gateway.go): capabilities from the authorizer's memory.
+	pipe := &protocols.Pipeline{Auth: auth, Functions: catalog, Validator: &functions.Validator{KnownCapability: auth.KnownCapability},
 		Upstream: &protocols.UpstreamClient{}, Timeout: 200 * time.Millisecond, Log: log}
 	return &fixture{pipe: pipe, token: token, queries: queries}
 }
@@ -119,14 +131,24 @@ func TestDispatchMakesNoQueryInSteadyState(t *testing.T) {
 		if v["n"] != int64(7) || fmt.Sprint(v["words"]) != "[a b]" || v["dropped"] != nil {
 			t.Fatalf("result = %#v", v)
 		}
+		capParams := map[string]any{"cap": "local/test:use"}
+		if _, err := f.call("local_test_cap", capParams); err != nil {
+			t.Fatal(err)
+		}
 		before := f.queries.Load()
 		for i := 0; i < 1000; i++ {
 			if _, err := f.call("local_test_echo", params); err != nil {
 				t.Fatal(err)
 			}
+			if _, err := f.call("local_test_cap", capParams); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := f.call("local_test_cap", map[string]any{"cap": "local/test:nosuch"}); wsgate.CodeOf(err) != "invalidparameter" {
+			t.Errorf("an unregistered capability: err = %v, want invalidparameter", err)
 		}
 		if n := f.queries.Load() - before; n != 0 {
-			t.Errorf("1,000 calls after warm-up ran %d queries, want 0", n)
+			t.Errorf("2,000 calls after warm-up ran %d queries, want 0", n)
 		}
 	})
 }

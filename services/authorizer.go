@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"wsgate"
@@ -25,6 +26,11 @@ type AuthRequest struct {
 	Function string // the wsfunction name
 	RemoteIP string // the caller's address, with or without a port
 	Protocol string // rest, xmlrpc or soap
+	// Looked says the caller has already looked Function up in the catalog:
+	// Installed and FunctionCaps are its answer, and Authorize does not ask again.
+	Looked       bool
+	Installed    bool
+	FunctionCaps []string
 }
 
 // AuthorizerOptions tunes an Authorizer; the zero value is the default.
@@ -61,7 +67,8 @@ type Authorizer struct {
 	log   *slog.Logger
 
 	cache
-	access accessLog
+	access    accessLog
+	knownCaps atomic.Pointer[map[string]struct{}] // the capabilities of the last policy loaded
 
 	startOnce sync.Once
 	done      chan struct{}
@@ -120,7 +127,10 @@ func (a *Authorizer) Authorize(ctx context.Context, req AuthRequest) (*wsgate.Ca
 	if req.Function == "" {
 		return nil, wsgate.ErrInvalidParameter.WithDebug("Missing function name")
 	}
-	fcaps, ok := a.funcs.FunctionCapabilities(req.Function)
+	fcaps, ok := req.FunctionCaps, req.Installed
+	if !req.Looked {
+		fcaps, ok = a.funcs.FunctionCapabilities(req.Function)
+	}
 	if !ok {
 		return nil, wsgate.ErrInvalidRecord
 	}
@@ -150,6 +160,19 @@ func (a *Authorizer) Authorize(ctx context.Context, req AuthRequest) (*wsgate.Ca
 		Capabilities: usr.caps,
 		IsSiteAdmin:  usr.admin,
 	}, nil
+}
+
+// KnownCapability reports whether name is a registered capability, from the
+// policy Authorize last loaded (PARAM_CAPABILITY checks; the pipeline
+// validates only after Authorize, so the set is that of the call's own
+// policy or a newer one). It never queries the store.
+func (a *Authorizer) KnownCapability(name string) bool {
+	caps := a.knownCaps.Load()
+	if caps == nil {
+		return false
+	}
+	_, ok := (*caps)[name]
+	return ok
 }
 
 // debugNotAllowed is the debuginfo when the token's service does not grant

@@ -65,7 +65,8 @@ func (s *serviceEntry) has(function string) bool {
 // policy is the small, shared part of the authorisation data: every service
 // with its functions, and role capabilities. It is immutable once built.
 type policy struct {
-	services    map[int64]*serviceEntry
+	services     map[int64]*serviceEntry
+	capabilities map[string]struct{} // every registered capability
 	roleCaps    map[int64][]string
 	adminRoleID int64 // 0 when the admin role does not exist
 	loadedAt    int64
@@ -292,7 +293,8 @@ func (a *Authorizer) loadToken(ctx context.Context, key tokenKey, now int64) (*t
 // loadPolicy reads every service, service function and role capability.
 func (a *Authorizer) loadPolicy(ctx context.Context, now int64) (*policy, error) {
 	q := a.store.q
-	p := &policy{services: make(map[int64]*serviceEntry), roleCaps: make(map[int64][]string), loadedAt: now}
+	p := &policy{services: make(map[int64]*serviceEntry), roleCaps: make(map[int64][]string),
+		capabilities: make(map[string]struct{}), loadedAt: now}
 	rows, err := q.QueryContext(ctx, `SELECT id, name, shortname, enabled, requiredcapability, restrictedusers,
 		downloadfiles, uploadfiles FROM external_services`)
 	if err := eachRow(rows, err, func(r scanner) error {
@@ -342,6 +344,18 @@ func (a *Authorizer) loadPolicy(ctx context.Context, now int64) (*policy, error)
 	}); err != nil {
 		return nil, err
 	}
+	rows, err = q.QueryContext(ctx, `SELECT name FROM capabilities`)
+	if err := eachRow(rows, err, func(r scanner) error {
+		var c string
+		if err := r.Scan(&c); err != nil {
+			return err
+		}
+		p.capabilities[c] = struct{}{}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	a.knownCaps.Store(&p.capabilities)
 	return p, nil
 }
 

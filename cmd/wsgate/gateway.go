@@ -74,7 +74,7 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...fu
 		register(g.registry)
 	}
 	g.pipeline = &protocols.Pipeline{Auth: g.auth, Functions: g.catalog,
-		Validator: &functions.Validator{KnownCapability: g.knownCapability},
+		Validator: &functions.Validator{KnownCapability: g.auth.KnownCapability},
 		Upstream:  &protocols.UpstreamClient{MaxIdleConnsPerHost: cfg.Calls.UpstreamIdleConns}, Timeout: cfg.Calls.Timeout, Log: log}
 	g.local = admin.NewLocal(admin.Deps{Store: g.store, Catalog: g.catalog, Auth: g.auth, Log: log})
 	// Tell the other processes on this store (serve, when this is the CLI) to drop their caches.
@@ -88,12 +88,6 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...fu
 		return nil, err
 	}
 	return g, nil
-}
-
-// knownCapability answers PARAM_CAPABILITY checks from the capabilities table.
-func (g *gateway) knownCapability(name string) bool {
-	ok, err := g.store.CapabilityExists(context.Background(), name)
-	return err == nil && ok
 }
 
 // sources lists the manifests to load: the embedded components, then every
