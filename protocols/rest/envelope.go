@@ -1,13 +1,13 @@
 package rest
 
-import "wsgate"
+import "wsgate/protocols"
 
 // EncodeJSONError returns err as Moodle's JSON exception object:
 // {"exception":…,"errorcode":…,"message":…} plus "debuginfo" when debug is
 // set and the error has some. Foreign errors become wsgate.ErrInternal's
 // generic message; their cause is never written.
 func EncodeJSONError(err error, debug bool) []byte {
-	e := errorOf(err)
+	e := protocols.ErrorOf(err)
 	buf := make([]byte, 0, 128+len(e.Message)+len(e.DebugInfo))
 	buf = append(buf, `{"exception":`...)
 	buf = appendJSONString(buf, e.Exception)
@@ -26,7 +26,7 @@ func EncodeJSONError(err error, debug bool) []byte {
 // (<EXCEPTION class="…"> with ERRORCODE, MESSAGE and, when debug is set and
 // the error has some, DEBUGINFO).
 func EncodeXMLError(err error, debug bool) []byte {
-	e := errorOf(err)
+	e := protocols.ErrorOf(err)
 	buf := make([]byte, 0, 192+len(e.Message)+len(e.DebugInfo))
 	buf = append(buf, xmlHeader...)
 	buf = append(buf, `<EXCEPTION class="`...)
@@ -42,18 +42,4 @@ func EncodeXMLError(err error, debug bool) []byte {
 		buf = append(buf, "</DEBUGINFO>\n"...)
 	}
 	return append(buf, "</EXCEPTION>\n"...)
-}
-
-// errorOf returns err as an *Error with an exception class.
-func errorOf(err error) *wsgate.Error {
-	if err == nil {
-		err = wsgate.ErrInternal
-	}
-	e := wsgate.AsError(err)
-	if e.Exception == "" {
-		c := *e
-		c.Exception = "moodle_exception"
-		e = &c
-	}
-	return e
 }

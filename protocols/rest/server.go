@@ -2,10 +2,8 @@ package rest
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -71,13 +69,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f := queryFormat(r.URL.RawQuery)
 	function := ""
 	defer func() {
-		if p := recover(); p != nil {
-			if p == http.ErrAbortHandler { // let net/http abort the response
-				panic(p)
-			}
-			err := wsgate.ErrInternal.Wrap(fmt.Errorf("panic in REST server: %v\n%s", p, debug.Stack()))
-			s.logInternal(r, function, err)
-			writeError(w, f, err, s.Debug)
+		if err := protocols.PanicError("rest", recover()); err != nil {
+			s.refuse(w, r, f, function, err)
 		}
 	}()
 
@@ -87,17 +80,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	call, f, err := s.parse(w, r, f)
 	if err != nil {
-		s.logger().LogAttrs(r.Context(), slog.LevelDebug, "rest: request refused",
-			slog.String("errorcode", wsgate.CodeOf(err)), slog.String("remote", protocols.RemoteIP(r)),
-			slog.String("debuginfo", wsgate.AsError(err).DebugInfo))
-		writeError(w, f, err, s.Debug)
+		s.refuse(w, r, f, "", err)
 		return
 	}
 	function = call.Function
 	if s.Dispatcher == nil {
-		err := wsgate.ErrInternal.Wrap(errors.New("rest: Server has no Dispatcher"))
-		s.logInternal(r, function, err)
-		writeError(w, f, err, s.Debug)
+		s.refuse(w, r, f, function, wsgate.ErrInternal.Wrap(errors.New("rest: Server has no Dispatcher")))
 		return
 	}
 	res, err := s.Dispatcher.Dispatch(r.Context(), call)
@@ -267,19 +255,11 @@ func returnsOf(res *protocols.Result) *functions.Description {
 	return res.Function.Returns
 }
 
-func (s *Server) logger() *slog.Logger {
-	if s.Log != nil {
-		return s.Log
-	}
-	return slog.Default()
-}
-
-// logInternal logs a failure of the server itself once at error level: the
-// function name and the error, never the token or the parameters.
-func (s *Server) logInternal(r *http.Request, function string, err error) {
-	s.logger().LogAttrs(r.Context(), slog.LevelError, "rest: internal error",
-		slog.String("function", function), slog.String("protocol", "rest"),
-		slog.String("remote", protocols.RemoteIP(r)), slog.String("error", err.Error()))
+// refuse logs a failure of the server's own (protocols.LogFailure) and
+// answers it in format f.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, f format, function string, err error) {
+	protocols.LogFailure(r, s.Log, "rest", function, err)
+	writeError(w, f, err, s.Debug)
 }
 
 // writeError answers err in format f; debuginfo only when debug is set.

@@ -2,6 +2,7 @@ package soap
 
 import (
 	"wsgate"
+	"wsgate/protocols"
 )
 
 // AppendFault appends a SOAP 1.1 Fault envelope for err: faultcode is
@@ -12,7 +13,7 @@ import (
 // errors become wsgate.ErrInternal's generic message; their cause is never
 // written.
 func AppendFault(b []byte, faultcode string, err error, debug bool) []byte {
-	e := errorOf(err)
+	e := protocols.ErrorOf(err)
 	if faultcode == "" {
 		faultcode = FaultCode(e.Kind)
 	}
@@ -47,18 +48,4 @@ func FaultCode(k wsgate.Kind) string {
 		return "soap:Client"
 	}
 	return "soap:Server"
-}
-
-// errorOf returns err as an *Error with an exception class.
-func errorOf(err error) *wsgate.Error {
-	if err == nil {
-		err = wsgate.ErrInternal
-	}
-	e := wsgate.AsError(err)
-	if e.Exception == "" {
-		c := *e
-		c.Exception = "moodle_exception"
-		e = &c
-	}
-	return e
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,11 +51,7 @@ type Server struct {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	function := ""
 	defer func() {
-		if p := recover(); p != nil {
-			if p == http.ErrAbortHandler { //nolint:errorlint // sentinel compared as net/http does
-				panic(p)
-			}
-			err := wsgate.ErrInternal.Wrap(fmt.Errorf("panic in SOAP server: %v\n%s", p, debug.Stack()))
+		if err := protocols.PanicError("soap", recover()); err != nil {
 			s.writeFault(w, r, function, err)
 		}
 	}()
@@ -91,7 +86,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.Dispatcher.Dispatch(r.Context(), call)
 	if err != nil {
-		s.writeFault(w, r, function, err)
+		writeXML(w, http.StatusInternalServerError, AppendFault(nil, "", protocols.ErrorOf(err), s.Debug)) // the Pipeline logged it
 		return
 	}
 	s.writeResult(w, r, base, function, res)
@@ -207,7 +202,7 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, function str
 			status = re.status
 		}
 	}
-	e := errorOf(err)
+	e := protocols.ErrorOf(err)
 	protocols.LogFailure(r, s.Log, "soap", function, e)
 	writeXML(w, status, AppendFault(nil, faultcode, e, s.Debug))
 }

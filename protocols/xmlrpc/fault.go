@@ -6,8 +6,8 @@ import (
 	"math"
 	"strconv"
 
-	"wsgate"
 	"wsgate/internal/xmltext"
+	"wsgate/protocols"
 )
 
 // NoCodeFault is the faultCode of an error without a Moodle errorcode, as in
@@ -86,7 +86,7 @@ func hexValue(c byte) byte {
 // message alone. A foreign error shows wsgate.ErrInternal's message, never
 // its cause.
 func FaultString(err error, debug bool) string {
-	e := errorOf(err)
+	e := protocols.ErrorOf(err)
 	s := e.Message
 	if e.Code == "" {
 		return s
@@ -100,7 +100,7 @@ func FaultString(err error, debug bool) string {
 // EncodeFault returns err as a methodResponse fault with Moodle's
 // faultCode (an <int>) and faultString.
 func EncodeFault(err error, debug bool) []byte {
-	e := errorOf(err)
+	e := protocols.ErrorOf(err)
 	fs := FaultString(e, debug)
 	buf := make([]byte, 0, 256+len(fs))
 	buf = append(buf, xmlHeader+"<methodResponse><fault><value><struct>"+
@@ -109,12 +109,4 @@ func EncodeFault(err error, debug bool) []byte {
 	buf = append(buf, "</int></value></member><member><name>faultString</name><value><string>"...)
 	buf = xmltext.AppendText(buf, fs)
 	return append(buf, "</string></value></member></struct></value></fault></methodResponse>"...)
-}
-
-// errorOf returns err as an *wsgate.Error; nil counts as an internal error.
-func errorOf(err error) *wsgate.Error {
-	if err == nil {
-		return wsgate.ErrInternal
-	}
-	return wsgate.AsError(err)
 }

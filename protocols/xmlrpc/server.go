@@ -2,10 +2,8 @@ package xmlrpc
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"strconv"
 
 	"wsgate"
@@ -59,11 +57,7 @@ type Server struct {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	function := ""
 	defer func() {
-		if p := recover(); p != nil {
-			if p == http.ErrAbortHandler { //nolint:errorlint // sentinel compared as net/http does
-				panic(p)
-			}
-			err := wsgate.ErrInternal.Wrap(fmt.Errorf("panic in XML-RPC server: %v\n%s", p, debug.Stack()))
+		if err := protocols.PanicError("xmlrpc", recover()); err != nil {
 			s.writeFault(w, r, http.StatusOK, function, err)
 		}
 	}()
@@ -89,7 +83,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.Dispatcher.Dispatch(r.Context(), call)
 	if err != nil {
-		s.writeFault(w, r, http.StatusOK, function, err)
+		writeBody(w, http.StatusOK, EncodeFault(err, s.Debug)) // the Pipeline logged it
 		return
 	}
 	if res == nil || res.Function == nil || res.Function.Returns == nil {
@@ -159,7 +153,7 @@ func token(r *http.Request) string {
 
 // writeFault logs internal errors once and answers err as a fault.
 func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, status int, function string, err error) {
-	e := errorOf(err)
+	e := protocols.ErrorOf(err)
 	protocols.LogFailure(r, s.Log, "xmlrpc", function, e)
 	writeBody(w, status, EncodeFault(e, s.Debug))
 }
