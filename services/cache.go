@@ -67,9 +67,9 @@ func (s *serviceEntry) has(function string) bool {
 type policy struct {
 	services     map[int64]*serviceEntry
 	capabilities map[string]struct{} // every registered capability
-	roleCaps    map[int64][]string
-	adminRoleID int64 // 0 when the admin role does not exist
-	loadedAt    int64
+	roleCaps     map[int64][]string
+	adminRoleID  int64 // 0 when the admin role does not exist
+	loadedAt     int64
 }
 
 // cache holds what Authorize needs. Every invalidation bumps gen; a load
