@@ -144,7 +144,11 @@ func (c converter) structure(n *node, d *functions.Description, depth int) (map[
 		if _, dup := m[k.name]; dup {
 			return nil, wsgate.ErrInvalidParameter.WithDebugf("Duplicate element %s in %s", k.name, n.name)
 		}
-		v, err := c.value(k, keyDesc(d, k.name), depth+1)
+		kd := keyDesc(d, k.name)
+		if depth < 0 && k.null && kd != nil && kd.Presence != functions.Required && !kd.AllowNull {
+			continue // a part left out: PHP's SoapClient sends an omitted argument as nil
+		}
+		v, err := c.value(k, kd, depth+1)
 		if err != nil {
 			return nil, err
 		}
