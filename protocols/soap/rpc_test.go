@@ -163,7 +163,7 @@ func TestAnswerStyle(t *testing.T) {
 }
 
 // TestOmittedParts: PHP sends an argument left out of a WSDL-mode call as
-// an xsi:nil part; a part that is optional or has a default and may not be
+// an xsi:nil part; in an rpc request a part that is optional or has a default and may not be
 // null is then absent, and gets its default. A required or nullable part
 // stays null for the validator.
 func TestOmittedParts(t *testing.T) {
@@ -175,6 +175,13 @@ func TestOmittedParts(t *testing.T) {
 	}
 	if p := rec.last(t).Params; len(p) != 1 || p["courseid"] != int64(3) {
 		t.Errorf("params %#v, want courseid alone", p)
+	}
+	// A document/literal request is not PHP's: the nil stays for the validator.
+	if w := post(t, newServer(rec), "?wstoken="+testToken, envelope(strings.ReplaceAll(nilPart, "ns1:", ""))); w.Code != http.StatusOK {
+		t.Fatalf("HTTP %d: %s", w.Code, w.Body)
+	}
+	if p := rec.last(t).Params; len(p) != 2 || p["options"] != nil {
+		t.Errorf("document/literal params %#v, want options null", p)
 	}
 	required := `<ns1:core_course_get_contents><courseid xsi:nil="true"/></ns1:core_course_get_contents>`
 	if w := post(t, newServer(rec), "?wstoken="+testToken, phpEnvelope(testBase, required)); w.Code != http.StatusOK {

@@ -23,8 +23,9 @@ const DefaultMaxBodyBytes = 8 << 20
 
 // Server serves SOAP 1.1 over a Dispatcher: with wsdl set to a non-zero
 // integer in the query it answers the WSDL of the functions the token may
-// call; otherwise it reads a POSTed envelope whose Body's first child names
-// the function. The token is wstoken in the query (the WSDL's service
+// call (document/literal; rpc/encoded with style=rpc); otherwise it reads a
+// POSTed envelope whose Body's first child names the function, and answers
+// in the style the request is in (rpcStyle). The token is wstoken in the query (the WSDL's service
 // address carries it), or, beyond Moodle, "Authorization: Bearer <token>".
 // Every failure is a SOAP 1.1 Fault with HTTP 500 (413 for a body over the
 // limit).
@@ -132,6 +133,9 @@ func (s *Server) readCall(w http.ResponseWriter, r *http.Request, call *protocol
 			if f, ok := s.Functions(call.Function); ok && f != nil {
 				params = f.Params
 			}
+		}
+		if style.rpc {
+			dropOmitted(env.op, params)
 		}
 		call.Params, call.Args, err = paramsOf(env.op, params, b)
 		return err
