@@ -113,7 +113,6 @@ func TestRPCResponseGolden(t *testing.T) {
 // TestAnswerStyle: the namespace of the operation and the encodingStyle
 // decide between a document/literal and an rpc/encoded answer.
 func TestAnswerStyle(t *testing.T) {
-	const op = `<local_wsgate_ping xmlns="%s"/>`
 	tests := []struct {
 		name, body string
 		ns         string // the answer's wrapper namespace
