@@ -22,12 +22,18 @@ type node struct {
 	array bool    // a SOAP-ENC array (arrayType attribute or xsi:type Array)
 	text  []byte  // character data, kept while the element has no children
 	kids  []*node // child elements in document order
+	id    string  // SOAP encoding's id attribute: the target of hrefs
+	href  string  // SOAP encoding's href attribute: "#id" of the value this element stands for
 }
 
 // envelope is what a request holds for the gateway: the operation element
-// (nil when the Body is empty).
+// (nil when the Body is empty), and what tells an rpc/encoded request from a
+// document/literal one.
 type envelope struct {
-	op *node
+	op      *node
+	opSpace string  // the namespace of the operation element
+	encoded bool    // SOAP encoding's encodingStyle on the Envelope, the Body or the operation
+	refs    []*node // later Body children with an id: multi-reference values
 }
 
 // requestError is a request the server refuses before dispatch, with the
@@ -57,8 +63,9 @@ const partDepth = 4
 // for this node (MustUnderstand). Every element (at its depth below the
 // parts), every byte of names, text and attributes is taken from b, and every
 // tag is bounded by protocols.MaxTagBytes, before the decoder holds it.
-// Content after the Body's first child is checked for well-formedness and
-// limits, then ignored.
+// Later children of the Body are checked for well-formedness and limits,
+// then ignored, except those with an id (multi-reference values an href
+// may name).
 func readEnvelope(r io.Reader, b *protocols.Budget) (*envelope, error) {
 	d := xml.NewDecoder(protocols.NewXMLLimiter(r, b))
 	d.CharsetReader = charsetReader
@@ -93,9 +100,11 @@ func readEnvelope(r io.Reader, b *protocols.Budget) (*envelope, error) {
 				if err := checkRoot(t.Name); err != nil {
 					return nil, err
 				}
+				env.encoded = soapEncoded(t.Attr)
 			case depth == 2:
 				inHeader = t.Name.Space == nsEnvelope && t.Name.Local == "Header"
 				inBody = t.Name.Space == nsEnvelope && t.Name.Local == "Body"
+				env.encoded = env.encoded || inBody && soapEncoded(t.Attr)
 			case depth == 3 && inHeader:
 				if mustUnderstand(t.Attr) {
 					return nil, &requestError{faultcode: "soap:MustUnderstand",
@@ -103,7 +112,14 @@ func readEnvelope(r io.Reader, b *protocols.Budget) (*envelope, error) {
 				}
 			case depth == 3 && inBody && env.op == nil:
 				env.op = newNode(t)
+				env.opSpace = t.Name.Space
+				env.encoded = env.encoded || soapEncoded(t.Attr)
 				stack = append(stack, env.op)
+			case depth == 3 && inBody:
+				if n := newNode(t); n.id != "" { // a multi-reference value, kept for hrefs
+					env.refs = append(env.refs, n)
+					stack = append(stack, n)
+				}
 			case len(stack) > 0:
 				n := newNode(t)
 				parent := stack[len(stack)-1]
@@ -194,9 +210,25 @@ func newNode(t xml.StartElement) *node {
 			}
 		case a.Name.Local == "arrayType":
 			n.array = true
+		case a.Name.Local == "id" && a.Name.Space == "":
+			n.id = a.Value
+		case a.Name.Local == "href" && a.Name.Space == "":
+			n.href = a.Value
 		}
 	}
 	return n
+}
+
+// soapEncoded reports whether attrs set SOAP 1.1 encoding as the
+// encodingStyle (the first of its space-separated URIs).
+func soapEncoded(attrs []xml.Attr) bool {
+	for _, a := range attrs {
+		if a.Name.Local == "encodingStyle" && a.Name.Space == nsEnvelope {
+			uris := strings.Fields(a.Value)
+			return len(uris) > 0 && strings.HasPrefix(uris[0], nsEncoding)
+		}
+	}
+	return false
 }
 
 // isXSI accepts the XML Schema instance namespace of 2001 and its older

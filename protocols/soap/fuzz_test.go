@@ -83,8 +83,9 @@ func wellFormed(b []byte) error {
 	}
 }
 
-// FuzzDecodeEnvelope: any body gets a well-formed response or a fault,
-// never a panic and never an internal error.
+// FuzzDecodeEnvelope: any body, document/literal or rpc/encoded with
+// multi-reference values, gets a well-formed response or a fault, never a
+// panic and never an internal error.
 func FuzzDecodeEnvelope(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "rpc_*.xml"))
 	for _, name := range files {
@@ -102,12 +103,25 @@ func FuzzDecodeEnvelope(f *testing.F) {
 	f.Add(env(`<unknown><a><item><key>k</key><value>v</value></item></a><r/><r>1</r></unknown>`))
 	f.Add(env(`<void/>`))
 	f.Add(env(`<f><m><item><key>x</key><value><item>2</item></value></item></m></f>`))
+	rpc := func(body string) []byte {
+		return []byte(`<s:Envelope xmlns:s="` + nsEnvelope + `" xmlns:i="` + nsXSI + `" xmlns:e="` + nsEncoding +
+			`" s:encodingStyle="` + nsEncoding + `" xmlns:n="urn:x"><s:Body>` + body + `</s:Body></s:Envelope>`)
+	}
+	f.Add(rpc(`<n:f><l e:arrayType="e:Struct[2]" i:type="e:Array"><item id="r1"><s>x</s></item><item href="#r1"/></l></n:f>`))
+	f.Add(rpc(`<n:f><m href="#a"/></n:f><x id="a"><x href="#b"/><y href="#b"/></x><z id="b"><item i:type="xsd:int">1</item></z>`))
+	f.Add(rpc(`<n:f><l id="a"><item href="#a"/></l><i href="#nope"/></n:f>`))
+	f.Add(rpc(`<n:unknown><a i:type="e:Struct"><b i:type="xsd:boolean">true</b></a></n:unknown>`))
 	f.Add([]byte(`<!DOCTYPE x><x/>`))
 	f.Add([]byte{})
 	s := fuzzServer()
 	f.Fuzz(func(t *testing.T, body []byte) {
 		// The decoder alone: no recover() hides a panic here.
-		if e, err := readEnvelope(bytes.NewReader(body), protocols.NewBudget(protocols.Limits{})); err == nil {
+		e, err := readEnvelope(bytes.NewReader(body), protocols.NewBudget(protocols.Limits{}))
+		if err == nil {
+			err = resolveRefs(e, protocols.NewBudget(protocols.Limits{}))
+		}
+		if err == nil {
+			_ = rpcStyle(e, "http://h/s")
 			_, _, _ = paramsOf(e.op, fuzzParams, protocols.NewBudget(protocols.Limits{}))
 			_, _, _ = paramsOf(e.op, nil, protocols.NewBudget(protocols.Limits{}))
 		} else {
@@ -150,6 +164,8 @@ func FuzzBudget(f *testing.F) {
 	f.Add(env(`<u><r><q>1</q><q>2</q></r><r><q>3</q></r></u>`), uint8(30), uint8(1), uint16(400))
 	f.Add(env(`<u><m><item><key>k</key><value><item>1</item></value></item></m></u>`), uint8(10), uint8(2), uint16(200))
 	f.Add(env(`<f><param0 i:type="xsd:int">1</param0><param1 a="`+strings.Repeat("b", 300)+`"/></f>`), uint8(9), uint8(0), uint16(500))
+	f.Add(env(`<f><l id="a"><item>x</item><item>y</item></l><m href="#a"/><n href="#a"/></f>`), uint8(12), uint8(3), uint16(40))
+	f.Add(env(`<f><m href="#a"/></f><x id="a"><p href="#b"/><q href="#b"/></x><z id="b"><s>ab</s></z>`), uint8(12), uint8(4), uint16(60))
 	f.Fuzz(func(t *testing.T, body []byte, nodes, depth uint8, text uint16) {
 		limits := protocols.Limits{MaxNodes: int(nodes) + 1, MaxDepth: int(depth%70) + 1, MaxStringBytes: int64(text) + 1}
 		for _, d := range []*functions.Description{fuzzParams, nil} {
@@ -157,6 +173,9 @@ func FuzzBudget(f *testing.F) {
 			e, err := readEnvelope(bytes.NewReader(body), b)
 			var params map[string]any
 			var args []any
+			if err == nil {
+				err = resolveRefs(e, b)
+			}
 			if err == nil {
 				params, args, err = paramsOf(e.op, d, b)
 			}
@@ -223,8 +242,9 @@ func (r *descReader) desc(depth int) *functions.Description {
 	return d
 }
 
-// FuzzWSDL: random descriptions never panic the generator and its output
-// always parses with encoding/xml.
+// FuzzWSDL: random descriptions never panic the generators (both styles)
+// and their output always parses with encoding/xml, as do the answers
+// encoded after them.
 func FuzzWSDL(f *testing.F) {
 	f.Add([]byte{1, 0, 0, 2, 1, 2, 3, 4, 0, 0, 0, 0}, "http://h/s?a=1&b=<2>", "tok&en\"")
 	f.Add([]byte{1, 1, 1, 3, 2, 9, 9, 2, 5, 5, 0, 1, 2, 0, 3, 3, 0}, "https://lms.example.org/webservice/soap/server.php", "t")
@@ -241,9 +261,10 @@ func FuzzWSDL(f *testing.F) {
 			fns = append(fns, fn)
 		}
 		fns = append(fns, nil)
-		out := WSDL(base, token, fns)
-		if err := wellFormed(out); err != nil {
-			t.Fatalf("WSDL is not well-formed XML (%v):\n%s", err, out)
+		for _, gen := range []func(string, string, []*functions.Function) []byte{WSDL, RPCWSDL} {
+			if out := gen(base, token, fns); wellFormed(out) != nil {
+				t.Fatalf("WSDL is not well-formed XML (%v):\n%s", wellFormed(out), out)
+			}
 		}
 		// Every published function's response encodes to well-formed XML too.
 		ops, _ := selectFunctions(fns)
@@ -251,6 +272,10 @@ func FuzzWSDL(f *testing.F) {
 			resp := AppendResponse(nil, base, fn.Name, fn.Returns, map[string]any{"a": []any{int64(1), "<", nil}, "item": 1.5})
 			if err := wellFormed(resp); err != nil {
 				t.Fatalf("response of %s is not well-formed XML (%v):\n%s", fn.Name, err, resp)
+			}
+			resp = AppendRPCResponse(nil, base, token, fn.Name, fn.Returns, map[string]any{"a": []any{int64(1), "<", nil, true}, "item": 1.5})
+			if err := wellFormed(resp); err != nil {
+				t.Fatalf("rpc response of %s is not well-formed XML (%v):\n%s", fn.Name, err, resp)
 			}
 		}
 	})

@@ -50,6 +50,24 @@ func paramsOf(op *node, d *functions.Description, budget *protocols.Budget) (map
 	return m, nil, nil
 }
 
+// dropOmitted removes the parts of an rpc operation that stand for omitted
+// arguments: PHP's SoapClient sends a part the call left out as xsi:nil,
+// so a nil part that d declares optional or defaulted and not nullable is
+// taken as absent (and gets its default). Required and nullable parts stay.
+func dropOmitted(op *node, d *functions.Description) {
+	if op == nil {
+		return
+	}
+	kids := op.kids[:0]
+	for _, k := range op.kids {
+		if kd := keyDesc(d, k.name); k.null && kd != nil && kd.Presence != functions.Required && !kd.AllowNull {
+			continue
+		}
+		kids = append(kids, k)
+	}
+	op.kids = kids
+}
+
 // converter converts elements into values within a request's budget. Every
 // method takes the depth of the value it makes (the arrays and structures
 // around it).

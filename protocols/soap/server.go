@@ -23,8 +23,9 @@ const DefaultMaxBodyBytes = 8 << 20
 
 // Server serves SOAP 1.1 over a Dispatcher: with wsdl set to a non-zero
 // integer in the query it answers the WSDL of the functions the token may
-// call; otherwise it reads a POSTed envelope whose Body's first child names
-// the function. The token is wstoken in the query (the WSDL's service
+// call (document/literal; rpc/encoded with style=rpc); otherwise it reads a
+// POSTed envelope whose Body's first child names the function, and answers
+// in the style the request is in (rpcStyle). The token is wstoken in the query (the WSDL's service
 // address carries it), or, beyond Moodle, "Authorization: Bearer <token>".
 // Every failure is a SOAP 1.1 Fault with HTTP 500 (413 for a body over the
 // limit).
@@ -63,7 +64,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	base := s.baseURL(r)
 	if wsdlRequested(query.Get("wsdl")) {
-		s.serveWSDL(w, r, call, base)
+		s.serveWSDL(w, r, call, base, query.Get("style"))
 		return
 	}
 	if r.Method != http.MethodPost {
@@ -75,7 +76,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeFault(w, r, "", err)
 		return
 	}
-	if err := s.readCall(w, r, call); err != nil {
+	style, err := s.readCall(w, r, call, base)
+	if err != nil {
 		s.writeFault(w, r, call.Function, err)
 		return
 	}
@@ -89,29 +91,42 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeXML(w, http.StatusInternalServerError, AppendFault(nil, "", protocols.ErrorOf(err), s.Debug)) // the Pipeline logged it
 		return
 	}
-	s.writeResult(w, r, base, function, res)
+	s.writeResult(w, r, base, style, function, res)
+}
+
+// answerStyle is how a call is answered: document/literal (rpcNS == ""
+// and rpc false) or rpc/encoded in the request's namespace.
+type answerStyle struct {
+	rpc   bool
+	rpcNS string
 }
 
 // readCall reads the envelope into call: the function named by the Body's
-// first child and its parameters, typed by the function's description. The
-// body is read whole first; the envelope and its conversion are decoded in
-// a slot of the Intake's gate.
-func (s *Server) readCall(w http.ResponseWriter, r *http.Request, call *protocols.Call) error {
+// first child and its parameters, typed by the function's description,
+// multi-reference values resolved; and the style of the answer the request
+// asks for (rpcStyle). The body is read whole first; the envelope and its
+// conversion are decoded in a slot of the Intake's gate.
+func (s *Server) readCall(w http.ResponseWriter, r *http.Request, call *protocols.Call, base string) (answerStyle, error) {
 	limit := s.MaxBodyBytes
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
 	}
 	body, err := protocols.ReadBody(w, r, limit)
 	if err != nil {
-		return malformed(err)
+		return answerStyle{}, malformed(err)
 	}
-	return s.Intake.Decode(r.Context(), func(b *protocols.Budget) error {
+	var style answerStyle
+	err = s.Intake.Decode(r.Context(), func(b *protocols.Budget) error {
 		env, err := readEnvelope(body.Reader(), b)
 		if err != nil {
 			return err
 		}
+		style = answerStyle{rpc: rpcStyle(env, base), rpcNS: env.opSpace}
 		if env.op != nil {
 			call.Function = env.op.name
+		}
+		if err := resolveRefs(env, b); err != nil {
+			return err
 		}
 		var params *functions.Description
 		if s.Functions != nil && call.Function != "" {
@@ -119,13 +134,17 @@ func (s *Server) readCall(w http.ResponseWriter, r *http.Request, call *protocol
 				params = f.Params
 			}
 		}
+		if style.rpc {
+			dropOmitted(env.op, params)
+		}
 		call.Params, call.Args, err = paramsOf(env.op, params, b)
 		return err
 	})
+	return style, err
 }
 
 // writeResult answers a successful call with its response envelope.
-func (s *Server) writeResult(w http.ResponseWriter, r *http.Request, base, function string, res *protocols.Result) {
+func (s *Server) writeResult(w http.ResponseWriter, r *http.Request, base string, style answerStyle, function string, res *protocols.Result) {
 	if !validName(function) {
 		s.writeFault(w, r, function, wsgate.ErrInternal.Wrap(fmt.Errorf("soap: cannot name the response of %q", function)))
 		return
@@ -139,7 +158,12 @@ func (s *Server) writeResult(w http.ResponseWriter, r *http.Request, base, funct
 		}
 	}
 	bp := bufPool.Get().(*[]byte)
-	body := AppendResponse((*bp)[:0], base, function, returns, v)
+	var body []byte
+	if style.rpc {
+		body = AppendRPCResponse((*bp)[:0], base, style.rpcNS, function, returns, v)
+	} else {
+		body = AppendResponse((*bp)[:0], base, function, returns, v)
+	}
 	writeXML(w, http.StatusOK, body)
 	if cap(body) <= maxPooledBuf {
 		*bp = body
@@ -153,9 +177,20 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b 
 
 const maxPooledBuf = 1 << 20
 
-// serveWSDL answers the WSDL of the functions the token may call; the token
-// is checked first.
-func (s *Server) serveWSDL(w http.ResponseWriter, r *http.Request, call *protocols.Call, base string) {
+// serveWSDL answers the WSDL of the functions the token may call in style
+// ("" or "document": document/literal wrapped; "rpc": rpc/encoded); the
+// token is checked first.
+func (s *Server) serveWSDL(w http.ResponseWriter, r *http.Request, call *protocols.Call, base, style string) {
+	var gen func(serverURL, token string, fns []*functions.Function) []byte
+	switch strings.TrimSpace(style) {
+	case "", "document":
+		gen = WSDL
+	case "rpc":
+		gen = RPCWSDL
+	default:
+		s.writeFault(w, r, "", badRequest("style must be document (the default) or rpc, not %q", style))
+		return
+	}
 	if s.Lister == nil {
 		s.writeFault(w, r, "", wsgate.ErrInternal.Wrap(errors.New("soap: Server has no Lister")))
 		return
@@ -165,7 +200,7 @@ func (s *Server) serveWSDL(w http.ResponseWriter, r *http.Request, call *protoco
 		s.writeFault(w, r, "", err)
 		return
 	}
-	body := WSDL(base, call.Token, fns)
+	body := gen(base, call.Token, fns)
 	w.Header().Set("Cache-Control", "private, no-store")
 	writeXML(w, http.StatusOK, body)
 }

@@ -61,6 +61,17 @@ func TestRPCBodies(t *testing.T) {
 				"password": nil, "suspended": true, "idnumber": true, "auth": ""}}},
 		},
 		{
+			// SoapClient sending an object twice: an id on the first, an href on the second;
+			// a multi-reference value after the operation (other toolkits) named by an href.
+			file: "rpc_php_multiref.xml",
+			params: map[string]any{"users": []any{
+				map[string]any{"username": "jdoe", "email": "jdoe@example.com", "suspended": false,
+					"preferences": []any{map[string]any{"type": "htmleditor", "value": "atto"}}},
+				map[string]any{"username": "jdoe", "email": "jdoe@example.com", "suspended": false,
+					"preferences": []any{map[string]any{"type": "htmleditor", "value": "atto"}}},
+			}},
+		},
+		{
 			// encoding="ISO-8859-1" (SoapClient's encoding option).
 			file:   "rpc_latin1.xml",
 			params: map[string]any{"users": []any{map[string]any{"username": "josé", "email": "josé@example.com"}}},

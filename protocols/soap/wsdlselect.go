@@ -101,9 +101,14 @@ func checkDesc(d *functions.Description, depth int) string {
 	return "unknown description shape"
 }
 
-// definitionsDoc is the documentation of the whole WSDL.
+// definitionsDoc is the documentation of the whole document/literal WSDL.
 func definitionsDoc(skipped []skip) string {
-	doc := "The web service functions this token may call (document/literal wrapped, SOAP 1.1)."
+	return definitionsDocStyle("document/literal wrapped, SOAP 1.1", skipped)
+}
+
+// definitionsDocStyle is the documentation of a whole WSDL of style.
+func definitionsDocStyle(style string, skipped []skip) string {
+	doc := "The web service functions this token may call (" + style + ")."
 	if len(skipped) > 0 {
 		parts := make([]string, len(skipped))
 		for i, s := range skipped {

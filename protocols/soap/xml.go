@@ -6,6 +6,7 @@ import "wsgate/internal/xmltext"
 const (
 	nsEnvelope   = "http://schemas.xmlsoap.org/soap/envelope/"
 	nsEnvelope12 = "http://www.w3.org/2003/05/soap-envelope"
+	nsEncoding   = "http://schemas.xmlsoap.org/soap/encoding/"
 	nsWSDL       = "http://schemas.xmlsoap.org/wsdl/"
 	nsWSDLSOAP   = "http://schemas.xmlsoap.org/wsdl/soap/"
 	nsXSD        = "http://www.w3.org/2001/XMLSchema"
