@@ -12,7 +12,7 @@ import (
 // layer is a package's place in the import order: a package may import its
 // own layer and those below it, never one above.
 //
-//	root <- internal, migrations <- functions <- services
+//	root <- internal, migrations <- functions <- services, files
 //	     <- protocols, discovery, admin, components, web <- cmd, packaging
 func layer(path string) (int, bool) {
 	rest, ok := strings.CutPrefix(path, "wsgate")
@@ -27,7 +27,7 @@ func layer(path string) (int, bool) {
 		return 1, true
 	case "functions":
 		return 2, true
-	case "services":
+	case "services", "files":
 		return 3, true
 	case "protocols", "discovery", "admin", "components", "web":
 		return 4, true
