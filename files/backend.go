@@ -56,7 +56,10 @@ var ErrContentMissing = errors.New("files: content missing from the backend")
 func limitedHasher(w io.Writer, r io.Reader, max int64, buf []byte) (sum string, n int64, err error) {
 	h := sha1.New()
 	for {
-		m, rerr := io.ReadFull(r, buf)
+		m, eof, rerr := fill(r, buf)
+		if rerr != nil {
+			return "", n, rerr
+		}
 		if m > 0 {
 			if n+int64(m) > max {
 				return "", n, ErrTooLarge
@@ -66,13 +69,25 @@ func limitedHasher(w io.Writer, r io.Reader, max int64, buf []byte) (sum string,
 			}
 			n += int64(m)
 		}
-		switch {
-		case rerr == io.EOF || rerr == io.ErrUnexpectedEOF:
+		if eof {
 			return hex.EncodeToString(h.Sum(nil)), n, nil
-		case rerr != nil:
-			return "", n, rerr
 		}
 	}
+}
+
+// fill reads into buf until it is full or r ends (eof); any error but
+// io.EOF, io.ErrUnexpectedEOF from a cut body included, is returned.
+func fill(r io.Reader, buf []byte) (n int, eof bool, err error) {
+	for n < len(buf) {
+		m, err := r.Read(buf[n:])
+		n += m
+		if err == io.EOF {
+			return n, true, nil
+		} else if err != nil {
+			return n, false, err
+		}
+	}
+	return n, false, nil
 }
 
 func write(w io.Writer, h hash.Hash, p []byte) error {

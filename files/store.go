@@ -2,6 +2,8 @@ package files
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"database/sql"
 	"errors"
 	"io"
@@ -84,7 +86,7 @@ func (s *Store) Add(ctx context.Context, items []NewFile, opts AddOptions) (adde
 				opts.QuotaUser).Scan(&used); err != nil {
 				return err
 			}
-			if used+total > opts.Quota {
+			if total > 0 && used+total > opts.Quota {
 				return ErrQuota
 			}
 		}
@@ -258,4 +260,21 @@ func (s *Store) deleteTx(ctx context.Context, tx *sql.Tx, id int64) (func(bool),
 		return nil, err
 	}
 	return s.unref(ctx, tx, hash)
+}
+
+// maxItemID bounds the draft item ids UnusedDraftItemID hands out, as Moodle's.
+const maxItemID = 999999999
+
+// UnusedDraftItemID returns a draft item id of the user that holds no file
+// (Moodle's file_get_unused_draft_itemid: a random one, tried until free).
+func (s *Store) UnusedDraftItemID(ctx context.Context, userID int64) (int64, error) {
+	for {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		id := int64(binary.BigEndian.Uint64(b[:])%maxItemID) + 1
+		used, err := s.ItemUsed(ctx, DraftArea(userID, id))
+		if err != nil || !used {
+			return id, err
+		}
+	}
 }
