@@ -4,6 +4,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"mime"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -88,6 +89,14 @@ func CheckFileName(name string) error {
 	for _, r := range name {
 		if r < 0x20 || r == 0x7f || strings.ContainsRune(forbidden, r) {
 			return ErrBadPath.WithDebugf("invalid file name %q", name)
+		}
+	}
+	// A name a second decoding would turn into "..", "/" or NUL is refused too.
+	if strings.Contains(name, "%") {
+		if dec, err := url.PathUnescape(name); err == nil && dec != name {
+			if err := CheckFileName(dec); err != nil {
+				return ErrBadPath.WithDebugf("invalid file name %q", name)
+			}
 		}
 	}
 	return nil

@@ -7,7 +7,7 @@ import (
 )
 
 // traversal are names and paths a request must not get past the checks.
-var traversal = []string{"..", ".", "../x", "a/../b", "a\\b", "..\\x", "a\x00b", "\x00", "x\n", "a/b", "c:d", ""}
+var traversal = []string{"..", ".", "../x", "a/../b", "a\\b", "..\\x", "a\x00b", "\x00", "x\n", "a/b", "c:d", "", "%2e%2e", "%2E.", "a%2fb", "%00", "%252e%252e"}
 
 func TestCheckFileNameRefusesTraversal(t *testing.T) {
 	for _, name := range traversal {

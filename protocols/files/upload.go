@@ -163,14 +163,14 @@ func (u *upload) readParts(mr *multipart.Reader) error {
 		if err == io.EOF {
 			return nil
 		} else if err != nil {
-			return bodyError(err)
+			return bodyError(readError{err}) // every failure of NextRawPart is the body's
 		}
 		name, isFile := fileName(p)
 		if !isFile {
 			if len(u.fields) >= maxFields {
 				return wsgate.ErrInvalidParameter.WithDebugf("more than %d form fields", maxFields)
 			}
-			b, err := io.ReadAll(io.LimitReader(p, maxFieldBytes+1))
+			b, err := io.ReadAll(io.LimitReader(bodyReader{p}, maxFieldBytes+1))
 			if err != nil {
 				return bodyError(err)
 			}
@@ -189,10 +189,10 @@ func (u *upload) readParts(mr *multipart.Reader) error {
 		if err := files.CheckFileName(name); err != nil {
 			return err
 		}
-		st, err := u.h.Store.Stage(u.r.Context(), p, u.h.MaxBytes)
+		st, err := u.h.Store.Stage(u.r.Context(), bodyReader{p}, u.h.MaxBytes)
 		oversize := errors.Is(err, files.ErrTooLarge)
 		if oversize {
-			_, err = io.Copy(io.Discard, p) // the rest of the part, bounded by the body limit
+			_, err = io.Copy(io.Discard, bodyReader{p}) // the rest of the part, bounded by the body limit
 		}
 		if err != nil {
 			return bodyError(err)
@@ -212,15 +212,33 @@ func fileName(p *multipart.Part) (string, bool) {
 	return name, ok
 }
 
-// bodyError turns a failure to read the body into the caller's error.
+// readError marks a failure to read the request body (cut, malformed, too
+// long), told apart from a failure of the store while staging.
+type readError struct{ err error }
+
+func (e readError) Error() string { return e.err.Error() }
+func (e readError) Unwrap() error { return e.err }
+
+// bodyReader tags the read errors of r.
+type bodyReader struct{ r io.Reader }
+
+func (b bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = readError{err}
+	}
+	return n, err
+}
+
+// bodyError turns a failure to read the body into the caller's error; a
+// failure of the store stays what it is.
 func bodyError(err error) error {
 	var tooBig *http.MaxBytesError
+	var re readError
 	switch {
 	case errors.As(err, &tooBig):
 		return wsgate.ErrInvalidParameter.WithDebugf("the upload is larger than %d bytes", tooBig.Limit)
-	case wsgate.AsError(err).Kind != wsgate.Internal || errors.Is(err, files.ErrTooLarge):
-		return err
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), strings.HasPrefix(err.Error(), "multipart:"):
+	case errors.As(err, &re):
 		return wsgate.ErrInvalidParameter.WithDebug("the multipart body is cut or malformed")
 	}
 	return err
