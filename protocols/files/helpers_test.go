@@ -28,7 +28,7 @@ func (noFunctions) FunctionCapabilities(string) ([]string, bool) { return nil, f
 
 // env is a gateway's file scripts over a real store and authorizer.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	db     *db.DB
 	dir    string
 	store  *services.Store
@@ -44,7 +44,7 @@ type user struct {
 	token string
 }
 
-func newEnv(t *testing.T, d *db.DB) *env {
+func newEnv(t testing.TB, d *db.DB) *env {
 	t.Helper()
 	e := &env{t: t, db: d, dir: t.TempDir(), ctx: context.Background()}
 	e.store = services.NewStore(d, services.WithBcryptCost(4))
@@ -60,15 +60,21 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	access.Register("user", "icon", files.AnyUser)
 	e.upload = &pfiles.Upload{Auth: auth, Store: e.files, MaxBytes: 1 << 20, MaxBodyBytes: 8 << 20, MaxFiles: 20,
 		Quota: 4 << 20, License: "unknown"}
-	mux := http.NewServeMux()
-	mux.Handle("/webservice/upload.php", e.upload)
+	// Routed by prefix, as gin does: no ServeMux cleaning of "." and "..".
+	routes := map[string]http.Handler{"/webservice/upload.php": e.upload}
 	for _, script := range []string{"/webservice/pluginfile.php", "/webservice/draftfile.php"} {
-		h := &pfiles.Download{Auth: auth, Store: e.files, Access: access, Script: script,
+		routes[script] = &pfiles.Download{Auth: auth, Store: e.files, Access: access, Script: script,
 			DraftOnly: strings.HasSuffix(script, "draftfile.php")}
-		mux.Handle(script, h)
-		mux.Handle(script+"/", h)
 	}
-	e.srv = httptest.NewServer(mux)
+	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for prefix, h := range routes {
+			if r.URL.Path == prefix || strings.HasPrefix(r.URL.Path, prefix+"/") {
+				h.ServeHTTP(w, r)
+				return
+			}
+		}
+		http.NotFound(w, r)
+	}))
 	t.Cleanup(e.srv.Close)
 	return e
 }
@@ -162,14 +168,17 @@ func (e *env) get(method, path string, header ...string) (*http.Response, string
 }
 
 // state lists the files table, the contents and the files on disk.
-func (e *env) state() string {
-	e.t.Helper()
+func (e *env) state() string { return e.stateT(e.t) }
+
+// stateT is state failing t (inside a fuzz target, not the env's).
+func (e *env) stateT(t testing.TB) string {
+	t.Helper()
 	var parts []string
 	for _, q := range []string{`SELECT filearea || ':' || itemid || ':' || filepath || filename FROM files`,
 		`SELECT 'content:' || contenthash FROM file_contents`, `SELECT 'chunk:' || contentkey FROM file_chunks`} {
 		rows, err := e.db.QueryContext(e.ctx, q)
 		if err != nil {
-			e.t.Fatal(err)
+			t.Fatal(err)
 		}
 		for rows.Next() {
 			var s string
