@@ -3,8 +3,8 @@ package files
 import (
 	"context"
 	"crypto/rand"
-	"encoding/binary"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"io"
 	"time"

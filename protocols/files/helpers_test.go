@@ -128,8 +128,10 @@ func bodyWith(boundary string, parts ...part) (string, []byte) {
 	return mw.FormDataContentType(), b.Bytes()
 }
 
-func file(field, name, content string) part { return part{field: field, name: name, content: content, file: true} }
-func field(name, value string) part        { return part{field: name, content: value} }
+func file(field, name, content string) part {
+	return part{field: field, name: name, content: content, file: true}
+}
+func field(name, value string) part { return part{field: name, content: value} }
 
 // post sends an upload and decodes its JSON answer.
 func (e *env) post(query string, ctype string, b []byte) (int, []map[string]any, map[string]any) {
