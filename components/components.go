@@ -7,6 +7,7 @@ import (
 
 	"wsgate/components/core_user"
 	"wsgate/components/core_webservice"
+	"wsgate/files"
 	"wsgate/functions"
 	"wsgate/services"
 )
@@ -21,6 +22,8 @@ type Deps struct {
 	Store    *services.Store
 	Auth     *services.Authorizer
 	Catalog  *functions.Catalog
+	Files    *files.Store       // the file store
+	Access   *files.AccessRules // the components register who reads their file areas
 	SiteName string
 	SiteURL  func() string // the public base URL, read at call time
 }
@@ -29,4 +32,11 @@ type Deps struct {
 func Register(reg *functions.Registry, d Deps) {
 	core_webservice.Register(reg, core_webservice.Deps{Auth: d.Auth, SiteName: d.SiteName, SiteURL: d.SiteURL})
 	core_user.Register(reg, d.Store)
+	// The user's own areas, as Moodle's user_pluginfile: drafts and private
+	// files for their owner, the picture for anyone with a valid token.
+	if d.Access != nil {
+		d.Access.Register(files.ComponentUser, files.AreaDraft, files.OwnerOnly)
+		d.Access.Register(files.ComponentUser, files.AreaPrivate, files.OwnerOnly)
+		d.Access.Register(files.ComponentUser, files.AreaIcon, files.AnyUser)
+	}
 }

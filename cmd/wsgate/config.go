@@ -37,11 +37,38 @@ type Config struct {
 	Users            UsersConfig            `mapstructure:"users"`
 	Site             SiteConfig             `mapstructure:"site"`
 	Protocols        ProtocolsConfig        `mapstructure:"protocols"`
+	Files            FilesConfig            `mapstructure:"files"`
 	Bus              BusConfig              `mapstructure:"bus"`
 	Consul           ConsulConfig           `mapstructure:"consul"`
 	ServiceDiscovery ServiceDiscoveryConfig `mapstructure:"service_discovery"`
 	// EnabledPlugins switches the admin API's plugins on and off by name.
 	EnabledPlugins map[string]bool `mapstructure:"enabled_plugins"`
+}
+
+// FilesConfig shapes the file store and the file scripts (package files,
+// protocols/files).
+type FilesConfig struct {
+	// Backend keeps the contents: disk (under Dir) or postgres (in the
+	// database, shared by every instance on it); empty: disk on SQLite,
+	// postgres on PostgreSQL.
+	Backend string `mapstructure:"backend"`
+	// Dir holds the contents of the disk backend; empty: filedir beside a
+	// SQLite store.
+	Dir string `mapstructure:"dir"`
+	// MaxBytes bounds one file (Moodle's maxbytes); a larger one is refused with fileoversized.
+	MaxBytes int64 `mapstructure:"max_bytes"`
+	// MaxUploadBodyBytes bounds the body of one upload.php request.
+	MaxUploadBodyBytes int64 `mapstructure:"max_upload_body_bytes"`
+	// MaxUploadFiles bounds the files of one upload.php request.
+	MaxUploadFiles int `mapstructure:"max_upload_files"`
+	// UserQuota bounds the bytes of files one user holds (0: no quota).
+	UserQuota int64 `mapstructure:"user_quota"`
+	// DraftTTL is how long draft files live (Moodle: 4 days).
+	DraftTTL time.Duration `mapstructure:"draft_ttl"`
+	// SweepInterval is how often old drafts are looked for.
+	SweepInterval time.Duration `mapstructure:"sweep_interval"`
+	// License is recorded with uploaded files (Moodle's sitedefaultlicense).
+	License string `mapstructure:"license"`
 }
 
 // BusConfig says where change events go: RabbitMQ when URL is set, the log otherwise.
@@ -158,6 +185,15 @@ var defaults = map[string]any{
 	"protocols.max_string_bytes":          10 << 20,
 	"protocols.max_parallel_decodes":      0,
 	"protocols.decode_wait":               "2s",
+	"files.backend":                       "",
+	"files.dir":                           "",
+	"files.max_bytes":                     100 << 20,
+	"files.max_upload_body_bytes":         512 << 20,
+	"files.max_upload_files":              100,
+	"files.user_quota":                    1 << 30,
+	"files.draft_ttl":                     "96h",
+	"files.sweep_interval":                "1h",
+	"files.license":                       "unknown",
 	"bus.url":                             "",
 	"bus.exchange":                        "wsgate-headers",
 	"bus.origin_uuid":                     "",
@@ -331,6 +367,9 @@ func (c *Config) Validate() error {
 	if c.Protocols.MaxParallelDecodes < 0 || c.Protocols.DecodeWait < 0 {
 		return configErrorf("protocols.max_parallel_decodes and protocols.decode_wait: must not be negative")
 	}
+	if err := c.Files.validate(c.Database.URL); err != nil {
+		return err
+	}
 	if c.ShutdownGrace < 0 {
 		return configErrorf("shutdown_grace: must not be negative")
 	}
@@ -342,4 +381,51 @@ func (c *Config) Validate() error {
 		return configErrorf("%v", err)
 	}
 	return nil
+}
+
+// validate checks the files keys; the disk backend needs a directory, given
+// or derived from a SQLite store.
+func (f *FilesConfig) validate(dbURL string) error {
+	switch f.backend(dbURL) {
+	case "disk":
+		if _, err := f.dirFor(dbURL); err != nil {
+			return err
+		}
+	case "postgres":
+		if d, _, _ := db.ParseURL(dbURL); d != db.Postgres {
+			return configErrorf("files.backend: postgres needs a PostgreSQL database.url")
+		}
+	default:
+		return configErrorf("files.backend: %q is not one of disk, postgres", f.Backend)
+	}
+	if f.MaxBytes < 1 || f.MaxUploadBodyBytes < f.MaxBytes || f.MaxUploadFiles < 1 {
+		return configErrorf("files.max_bytes, files.max_upload_files: must be at least 1; files.max_upload_body_bytes: at least files.max_bytes")
+	}
+	if f.UserQuota < 0 || f.DraftTTL <= 0 || f.SweepInterval <= 0 {
+		return configErrorf("files.user_quota: must not be negative; files.draft_ttl and files.sweep_interval: must be positive")
+	}
+	return nil
+}
+
+// dirFor is the disk backend's directory: files.dir, else filedir beside a SQLite store.
+func (f *FilesConfig) dirFor(dbURL string) (string, error) {
+	if f.Dir != "" {
+		return f.Dir, nil
+	}
+	d, src, err := db.ParseURL(dbURL)
+	if err != nil || d != db.SQLite {
+		return "", configErrorf("files.dir: must be set with the disk backend on PostgreSQL (or use files.backend: postgres)")
+	}
+	return filepath.Join(filepath.Dir(src), "filedir"), nil
+}
+
+// backend is the content backend files.backend names or the dialect implies.
+func (f *FilesConfig) backend(dbURL string) string {
+	if f.Backend != "" {
+		return f.Backend
+	}
+	if d, _, _ := db.ParseURL(dbURL); d == db.Postgres {
+		return "postgres"
+	}
+	return "disk"
 }

@@ -11,6 +11,7 @@ import (
 	"wsgate/admin"
 	"wsgate/components"
 	"wsgate/discovery"
+	"wsgate/files"
 	"wsgate/functions"
 	"wsgate/internal/changes"
 	"wsgate/internal/db"
@@ -32,6 +33,8 @@ type gateway struct {
 	auth     *services.Authorizer
 	pipeline *protocols.Pipeline
 	local    *admin.Local // the admin services, for the command line
+	files    *files.Store
+	access   *files.AccessRules // who reads which file area, set by the components
 	siteURL  string       // the public base URL, without a trailing slash
 }
 
@@ -68,8 +71,13 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...fu
 	}
 	g.auth = services.NewAuthorizer(g.store, g.catalog, services.AuthorizerOptions{TTL: cfg.Calls.CacheTTL,
 		IgnoreFunctionCapabilities: !cfg.Calls.EnforceFunctionCapabilities, Logger: log})
+	if g.files, err = openFiles(cfg, d); err != nil {
+		d.Close()
+		return nil, err
+	}
+	g.access = files.NewAccessRules()
 	components.Register(g.registry, components.Deps{Store: g.store, Auth: g.auth, Catalog: g.catalog,
-		SiteName: cfg.Site.Name, SiteURL: func() string { return g.siteURL }})
+		Files: g.files, Access: g.access, SiteName: cfg.Site.Name, SiteURL: func() string { return g.siteURL }})
 	for _, register := range extra {
 		register(g.registry)
 	}
@@ -88,6 +96,22 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...fu
 		return nil, err
 	}
 	return g, nil
+}
+
+// openFiles opens the file store over the configured content backend.
+func openFiles(cfg *Config, d *db.DB) (*files.Store, error) {
+	if cfg.Files.backend(cfg.Database.URL) == "postgres" {
+		return files.NewStore(d, files.NewChunks(d)), nil
+	}
+	dir, err := cfg.Files.dirFor(cfg.Database.URL)
+	if err != nil {
+		return nil, err
+	}
+	disk, err := files.NewDisk(dir)
+	if err != nil {
+		return nil, err
+	}
+	return files.NewStore(d, disk), nil
 }
 
 // sources lists the manifests to load: the embedded components, then every

@@ -212,6 +212,7 @@ func (a *App) routes() (*gin.Engine, error) {
 	// The OpenAPI documents give each function a path of its own (rest.PathFunction).
 	e.Any(rest.Path+"/:function", restServer)
 	e.Any("/login/token.php", gin.WrapH(a.login))
+	a.fileRoutes(e)
 	e.Any(soap.Path, gin.WrapH(&soap.Server{Dispatcher: a.pipeline, Lister: a.pipeline, Debug: a.Config.Debug,
 		Log: a.Log, MaxBodyBytes: pc.MaxBodyBytes, Functions: a.function, Intake: intake,
 		BaseURL: func(*http.Request) string { return a.siteURL + soap.Path }}))
@@ -286,7 +287,12 @@ func (a *App) Serve(ctx context.Context) error {
 	watched, relayed := make(chan struct{}), make(chan struct{})
 	go func() { a.watchChanges(actx, a.changesHealth); close(watched) }()
 	go func() { a.relay.Run(actx); close(relayed) }()
-	defer func() { stopAuth(); <-a.auth.Done(); <-watched; <-relayed }()
+	swept := make(chan struct{})
+	go func() {
+		a.files.RunSweeper(actx, a.Config.Files.SweepInterval, a.Config.Files.DraftTTL, a.Log)
+		close(swept)
+	}()
+	defer func() { stopAuth(); <-a.auth.Done(); <-watched; <-relayed; <-swept }()
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
 	a.Log.Info("serving", "url", a.URL(), "store", a.DB.Dialect, "version", wsgate.Version)
