@@ -35,7 +35,7 @@ type gateway struct {
 	local    *admin.Local // the admin services, for the command line
 	files    *files.Store
 	access   *files.AccessRules // who reads which file area, set by the components
-	siteURL  string       // the public base URL, without a trailing slash
+	siteURL  string             // the public base URL, without a trailing slash
 }
 
 // function returns an installed function's definition (for the SOAP decoder).
