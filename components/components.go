@@ -5,6 +5,7 @@ package components
 import (
 	"embed"
 
+	"wsgate/components/core_files"
 	"wsgate/components/core_user"
 	"wsgate/components/core_webservice"
 	"wsgate/files"
@@ -30,13 +31,15 @@ type Deps struct {
 
 // Register adds every shipped implementation to reg.
 func Register(reg *functions.Registry, d Deps) {
-	core_webservice.Register(reg, core_webservice.Deps{Auth: d.Auth, SiteName: d.SiteName, SiteURL: d.SiteURL})
+	pictures := core_user.NewPictures(d.Files, d.SiteURL)
+	core_user.RegisterFiles(reg, core_user.FilesDeps{Files: d.Files, SiteURL: d.SiteURL, Pictures: pictures})
+	core_files.Register(reg, core_files.Deps{Files: d.Files, Access: d.Access, SiteURL: d.SiteURL})
+	core_webservice.Register(reg, core_webservice.Deps{Auth: d.Auth, SiteName: d.SiteName, SiteURL: d.SiteURL,
+		UserPictureURL: pictures.URL})
 	core_user.Register(reg, d.Store)
 	// The user's own areas, as Moodle's user_pluginfile: drafts and private
 	// files for their owner, the picture for anyone with a valid token.
-	if d.Access != nil {
-		d.Access.Register(files.ComponentUser, files.AreaDraft, files.OwnerOnly)
-		d.Access.Register(files.ComponentUser, files.AreaPrivate, files.OwnerOnly)
-		d.Access.Register(files.ComponentUser, files.AreaIcon, files.AnyUser)
-	}
+	d.Access.Register(files.ComponentUser, files.AreaDraft, files.OwnerOnly)
+	d.Access.Register(files.ComponentUser, files.AreaPrivate, files.OwnerOnly)
+	d.Access.Register(files.ComponentUser, files.AreaIcon, files.AnyUser)
 }

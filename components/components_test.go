@@ -11,6 +11,7 @@ import (
 	"wsgate"
 	"wsgate/components"
 	"wsgate/discovery"
+	"wsgate/files"
 	"wsgate/functions"
 	"wsgate/internal/db"
 	"wsgate/internal/db/dbtest"
@@ -29,6 +30,7 @@ type gateway struct {
 	admin   services.User
 	tokens  map[string]string // username -> token of wsgate_admin
 	queries *atomic.Int64     // queries run through store
+	files   *files.Store
 }
 
 func newGateway(t testing.TB, d *db.DB) *gateway {
@@ -39,8 +41,9 @@ func newGateway(t testing.TB, d *db.DB) *gateway {
 	reg := functions.NewRegistry()
 	catalog := functions.NewCatalog(d, reg)
 	auth := services.NewAuthorizer(store, catalog, services.AuthorizerOptions{})
+	fileStore := files.NewStore(d, files.NewChunks(d))
 	components.Register(reg, components.Deps{Store: store, Auth: auth, Catalog: catalog, SiteName: "Test site",
-		SiteURL: func() string { return "http://gw.test" }})
+		Files: fileStore, Access: files.NewAccessRules(), SiteURL: func() string { return "http://gw.test" }})
 	cat, err := discovery.Load([]discovery.Source{{Name: "embedded", FS: components.Manifests}}, reg, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +71,7 @@ func newGateway(t testing.TB, d *db.DB) *gateway {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &gateway{t: t, store: store, catalog: catalog, auth: auth, tokens: map[string]string{}, queries: queries}
+	g := &gateway{t: t, store: store, catalog: catalog, auth: auth, tokens: map[string]string{}, queries: queries, files: fileStore}
 	for _, u := range []struct {
 		name string
 		role int64

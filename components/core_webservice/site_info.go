@@ -16,6 +16,8 @@ type Deps struct {
 	Auth     *services.Authorizer // the caller's user and service, from its cache
 	SiteName string
 	SiteURL  func() string // the public base URL, read at call time
+	// UserPictureURL is the address of a user's picture ("" when none); nil: no pictures.
+	UserPictureURL func(ctx context.Context, userID int64) (string, error)
 }
 
 // Register adds the component's implementations to reg.
@@ -61,6 +63,12 @@ func (d Deps) getSiteInfo(ctx context.Context, _ map[string]any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	picture := ""
+	if d.UserPictureURL != nil {
+		if picture, err = d.UserPictureURL(ctx, p.UserID); err != nil {
+			return nil, err
+		}
+	}
 	fns := make([]function, 0, len(p.Functions))
 	for _, n := range p.Functions {
 		fns = append(fns, function{Name: n, Version: wsgate.Version})
@@ -68,7 +76,7 @@ func (d Deps) getSiteInfo(ctx context.Context, _ map[string]any) (any, error) {
 	return siteInfo{
 		SiteName: d.SiteName, Username: p.Username, FirstName: p.FirstName, LastName: p.LastName,
 		FullName: strings.TrimSpace(p.FirstName + " " + p.LastName), Lang: "en", UserID: p.UserID,
-		SiteURL: d.SiteURL(), UserPictureURL: "", Functions: fns,
+		SiteURL: d.SiteURL(), UserPictureURL: picture, Functions: fns,
 		DownloadFiles: boolInt(p.DownloadFiles), UploadFiles: boolInt(p.UploadFiles),
 		Release: wsgate.Version, Version: wsgate.Version, UserIsSiteAdmin: c.IsSiteAdmin,
 		SiteID: 1, SiteCalendar: "gregorian", UserCalendar: "gregorian", UserHomePage: 1,
