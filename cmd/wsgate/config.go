@@ -63,6 +63,8 @@ type FilesConfig struct {
 	MaxUploadFiles int `mapstructure:"max_upload_files"`
 	// UserQuota bounds the bytes of files one user holds (0: no quota).
 	UserQuota int64 `mapstructure:"user_quota"`
+	// UploadTimeout bounds the reading of one upload's body (instead of the server's 60s).
+	UploadTimeout time.Duration `mapstructure:"upload_timeout"`
 	// DraftTTL is how long draft files live (Moodle: 4 days).
 	DraftTTL time.Duration `mapstructure:"draft_ttl"`
 	// SweepInterval is how often old drafts are looked for.
@@ -191,6 +193,7 @@ var defaults = map[string]any{
 	"files.max_upload_body_bytes":         512 << 20,
 	"files.max_upload_files":              100,
 	"files.user_quota":                    1 << 30,
+	"files.upload_timeout":                "30m",
 	"files.draft_ttl":                     "96h",
 	"files.sweep_interval":                "1h",
 	"files.license":                       "unknown",
@@ -401,8 +404,8 @@ func (f *FilesConfig) validate(dbURL string) error {
 	if f.MaxBytes < 1 || f.MaxUploadBodyBytes < f.MaxBytes || f.MaxUploadFiles < 1 {
 		return configErrorf("files.max_bytes, files.max_upload_files: must be at least 1; files.max_upload_body_bytes: at least files.max_bytes")
 	}
-	if f.UserQuota < 0 || f.DraftTTL <= 0 || f.SweepInterval <= 0 {
-		return configErrorf("files.user_quota: must not be negative; files.draft_ttl and files.sweep_interval: must be positive")
+	if f.UserQuota < 0 || f.DraftTTL <= 0 || f.SweepInterval <= 0 || f.UploadTimeout <= 0 {
+		return configErrorf("files.user_quota: must not be negative; files.draft_ttl, files.sweep_interval and files.upload_timeout: must be positive")
 	}
 	return nil
 }

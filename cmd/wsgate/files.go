@@ -11,7 +11,7 @@ import (
 func (a *App) fileRoutes(e *gin.Engine) {
 	fc := a.Config.Files
 	e.Any("/webservice/upload.php", gin.WrapH(&pfiles.Upload{Auth: a.auth, Store: a.files, MaxBytes: fc.MaxBytes,
-		MaxBodyBytes: fc.MaxUploadBodyBytes, MaxFiles: fc.MaxUploadFiles, Quota: fc.UserQuota, License: fc.License,
+		MaxBodyBytes: fc.MaxUploadBodyBytes, MaxFiles: fc.MaxUploadFiles, Quota: fc.UserQuota, License: fc.License, ReadTimeout: fc.UploadTimeout,
 		Debug: a.Config.Debug, Log: a.Log}))
 	for _, script := range []string{"/webservice/pluginfile.php", "/webservice/draftfile.php"} {
 		h := gin.WrapH(&pfiles.Download{Auth: a.auth, Store: a.files, Access: a.access, Script: script,

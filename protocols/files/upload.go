@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"wsgate"
 	"wsgate/files"
@@ -41,8 +42,11 @@ type Upload struct {
 	Quota int64
 	// License is recorded with each file (Moodle's sitedefaultlicense).
 	License string
-	Debug   bool
-	Log     *slog.Logger
+	// ReadTimeout replaces the server's read deadline for an upload's body
+	// (files.upload_timeout; 0 keeps the server's).
+	ReadTimeout time.Duration
+	Debug       bool
+	Log         *slog.Logger
 }
 
 // maxFieldBytes bounds a form field of the body (token, filepath, itemid).
@@ -87,6 +91,9 @@ type upload struct {
 // ServeHTTP reads the parts in order: form fields (token, filepath,
 // itemid) and files; the token is checked before the first file is read.
 func (h *Upload) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.ReadTimeout > 0 {
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(h.ReadTimeout))
+	}
 	u := &upload{h: h, r: r, query: r.URL.Query(), fields: map[string]string{}}
 	defer func() { h.Store.Discard(u.staged...) }()
 	out, err := u.run(w)
