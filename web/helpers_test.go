@@ -19,6 +19,7 @@ import (
 	"wsgate/admin"
 	"wsgate/components"
 	"wsgate/discovery"
+	"wsgate/files"
 	"wsgate/functions"
 	"wsgate/internal/db"
 	"wsgate/internal/db/dbtest"
@@ -54,6 +55,7 @@ type fixture struct {
 	users   map[string]services.User
 	wakes   atomic.Int64    // AfterCommit calls
 	checks  *dbtest.Holding // the password checks
+	files   *files.Store
 }
 
 // options change how a fixture is built.
@@ -78,8 +80,9 @@ func newFixture(t *testing.T, opts ...func(*options)) *fixture {
 	catalog := functions.NewCatalog(d, reg)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	auth := services.NewAuthorizer(store, catalog, services.AuthorizerOptions{Logger: log})
+	fileStore := files.NewStore(d, files.NewChunks(d))
 	components.Register(reg, components.Deps{Store: store, Auth: auth, Catalog: catalog, SiteName: "Test site",
-		SiteURL: func() string { return "http://gw.test" }})
+		Files: fileStore, Access: files.NewAccessRules(), SiteURL: func() string { return "http://gw.test" }})
 	cat, err := discovery.Load([]discovery.Source{{Name: "embedded", FS: components.Manifests}}, reg, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +93,8 @@ func newFixture(t *testing.T, opts ...func(*options)) *fixture {
 	if err := catalog.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, db: d, store: store, catalog: catalog, auth: auth, users: map[string]services.User{}, checks: checks}
+	f := &fixture{t: t, db: d, store: store, catalog: catalog, auth: auth, users: map[string]services.User{}, checks: checks,
+		files: fileStore}
 	adminRole, err := store.EnsureAdminRole(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -139,7 +143,8 @@ func newFixture(t *testing.T, opts ...func(*options)) *fixture {
 	// The wiring cmd does: the admin services' dependencies, then Mount.
 	deps := web.Deps{Admin: admin.Deps{Store: store, Catalog: f.catalog, Auth: f.auth, Log: log,
 		AfterCommit: func() { f.wakes.Add(1) }}, SiteName: "Test gateway", Log: log,
-		RecentErrors: func() []string { return []string{"core_user_get_users: boom"} }}
+		RecentErrors: func() []string { return []string{"core_user_get_users: boom"} },
+		Files:        fileStore, Quota: 1 << 20}
 	if o.siteURL != "" {
 		deps.SiteURL = func() string { return o.siteURL }
 	}

@@ -95,6 +95,7 @@ type userEditBody struct {
 	Self     bool
 	Err      *formError
 	Original string // the stored username
+	Files    *userFiles
 }
 
 // Labels returns the labels of the form's fields.
@@ -123,6 +124,10 @@ func (s *site) renderUserEdit(w http.ResponseWriter, r *http.Request, c *reqCtx,
 	}
 	toks, err := s.store.TokensForUser(ctx, b.User.ID)
 	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	if b.Files, err = s.userFiles(ctx, b.User.ID); err != nil {
 		s.internalError(w, r, err)
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"wsgate/admin"
+	filestore "wsgate/files"
 	"wsgate/functions"
 	"wsgate/internal/loginlimit"
 	"wsgate/services"
@@ -41,6 +42,10 @@ type Deps struct {
 	// RecentErrors, when not nil, lists recent errors for the overview,
 	// newest first.
 	RecentErrors func() []string
+	// Files, when not nil, lets a user's page list their files and their
+	// use of Quota (files.user_quota; 0: none).
+	Files *filestore.Store
+	Quota int64
 }
 
 // The paths Handler and OpenAPIHandler serve.
