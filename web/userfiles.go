@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-
 )
 
 // userFiles is a user's files and quota use, as their page shows them.
@@ -58,4 +57,3 @@ func readableBytes(n int64) string {
 	}
 	return strconv.FormatInt(n, 10) + " B"
 }
-
