@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -281,6 +283,42 @@ func TestChunkReaderSeeks(t *testing.T) {
 			n, _ := io.ReadFull(f, buf)
 			if !bytes.Equal(buf[:n], content[off:min(off+10, int64(len(content)))]) {
 				t.Fatalf("at %d: read differs", off)
+			}
+		}
+	})
+}
+
+// TestDeleteRacesUpload: the last file of a content is deleted while a new
+// file of the same content is added; the new file's content is always there.
+func TestDeleteRacesUpload(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		for i := range 20 {
+			content := fmt.Sprintf("shared %d", i)
+			old, _, err := e.add(files.DraftArea(2, int64(i)), "old", content, files.AddOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := e.store.Stage(ctx, strings.NewReader(content), 1<<20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			var added []files.Record
+			var addErr, delErr error
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				added, _, addErr = e.store.Add(ctx, []files.NewFile{{Record: files.Record{Area: files.DraftArea(3, int64(i)),
+					FilePath: "/", FileName: "new"}, Content: st}}, files.AddOptions{})
+			}()
+			go func() { defer wg.Done(); delErr = e.store.Delete(ctx, old[0].ID) }()
+			wg.Wait()
+			if addErr != nil || delErr != nil {
+				t.Fatalf("add %v, delete %v", addErr, delErr)
+			}
+			if got := e.read(added[0]); got != content {
+				t.Fatalf("round %d: the new file reads %q", i, got)
 			}
 		}
 	})
