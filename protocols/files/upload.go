@@ -294,9 +294,17 @@ func (u *upload) store(filepath string, itemid int64) ([]any, error) {
 		index = append(index, i)
 	}
 	u.staged = nil // Add consumes them
-	_, taken, err := u.h.Store.Add(ctx, items, files.AddOptions{QuotaUser: c.UserID, Quota: u.h.Quota})
+	added, taken, err := u.h.Store.Add(ctx, items, files.AddOptions{QuotaUser: c.UserID, Quota: u.h.Quota})
 	if err != nil {
 		return nil, err
+	}
+	if u.h.Log != nil {
+		var bytes int64
+		for _, a := range added {
+			bytes += a.FileSize
+		}
+		u.h.Log.Info("upload", "userid", c.UserID, "itemid", itemid, "stored", len(added),
+			"refused", len(u.names)-len(added), "bytes", bytes, "remote", protocols.RemoteIP(u.r))
 	}
 	refused := map[int]bool{}
 	for _, t := range taken {
