@@ -32,8 +32,10 @@ type Backend interface {
 	// remove deletes the content of hash inside tx; done is called once tx
 	// has ended, with whether it committed.
 	remove(ctx context.Context, tx *sql.Tx, hash string) (done func(committed bool), err error)
-	// sweep removes staged contents older than before (left by a crash).
-	sweep(ctx context.Context, before int64) error
+	// sweep removes staged contents older than before (left by a crash);
+	// a removed content older than that whose hash is still referenced (a
+	// crash before its delete committed) is put back.
+	sweep(ctx context.Context, before int64, referenced func(hash string) (bool, error)) error
 }
 
 // Staged is a content read to its end and kept aside until a file records it.

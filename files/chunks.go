@@ -82,7 +82,7 @@ func (c *Chunks) remove(ctx context.Context, tx *sql.Tx, hash string) (func(bool
 	return func(bool) {}, err
 }
 
-func (c *Chunks) sweep(ctx context.Context, before int64) error {
+func (c *Chunks) sweep(ctx context.Context, before int64, _ func(string) (bool, error)) error {
 	_, err := c.db.ExecContext(ctx, `DELETE FROM file_chunks WHERE contentkey LIKE 'staging:%' AND timecreated < $1`, before)
 	return err
 }

@@ -103,7 +103,7 @@ func (d *Disk) remove(_ context.Context, _ *sql.Tx, hash string) (func(bool), er
 	}, nil
 }
 
-func (d *Disk) sweep(_ context.Context, before int64) error {
+func (d *Disk) sweep(_ context.Context, before int64, referenced func(string) (bool, error)) error {
 	for _, sub := range []string{"tmp", "trash"} {
 		entries, err := os.ReadDir(filepath.Join(d.dir, sub))
 		if err != nil {
@@ -111,12 +111,38 @@ func (d *Disk) sweep(_ context.Context, before int64) error {
 		}
 		for _, e := range entries {
 			info, err := e.Info()
-			if err == nil && info.ModTime().Before(time.Unix(before, 0)) {
-				os.Remove(filepath.Join(d.dir, sub, e.Name()))
+			if err != nil || !info.ModTime().Before(time.Unix(before, 0)) {
+				continue
 			}
+			p := filepath.Join(d.dir, sub, e.Name())
+			if hash, _, _ := strings.Cut(e.Name(), "."); sub == "trash" && validHash(hash) {
+				keep, err := referenced(hash)
+				if err != nil {
+					return err
+				}
+				if keep {
+					if err := d.restore(p, hash); err != nil {
+						return err
+					}
+					continue
+				}
+			}
+			os.Remove(p)
 		}
 	}
 	return nil
+}
+
+// restore puts a removed content back where its hash says.
+func (d *Disk) restore(trashed, hash string) error {
+	dst := d.path(hash)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
+		return err
+	}
+	if _, err := os.Stat(dst); err == nil {
+		return os.Remove(trashed)
+	}
+	return os.Rename(trashed, dst)
 }
 
 // syncDir makes a rename in dir durable.

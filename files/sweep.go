@@ -3,6 +3,7 @@ package files
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -52,7 +53,14 @@ func (s *Store) SweepDrafts(ctx context.Context, ttl time.Duration) (removed int
 	if err != nil || !ran {
 		return 0, ran, err
 	}
-	return removed, true, s.content.sweep(ctx, now.Add(-stagedTTL).Unix())
+	return removed, true, s.content.sweep(ctx, now.Add(-stagedTTL).Unix(), func(hash string) (bool, error) {
+		var one int
+		err := s.db.QueryRowContext(ctx, `SELECT 1 FROM file_contents WHERE contenthash = $1`, hash).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		return err == nil, err
+	})
 }
 
 // RunSweeper sweeps drafts every interval until ctx is done, logging what it removed.
