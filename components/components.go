@@ -27,6 +27,8 @@ type Deps struct {
 	Access   *files.AccessRules // the components register who reads their file areas
 	SiteName string
 	SiteURL  func() string // the public base URL, read at call time
+	// FileQuota and FileMaxBytes are files.user_quota and files.max_bytes (for get_site_info).
+	FileQuota, FileMaxBytes int64
 }
 
 // Register adds every shipped implementation to reg.
@@ -35,7 +37,7 @@ func Register(reg *functions.Registry, d Deps) {
 	core_user.RegisterFiles(reg, core_user.FilesDeps{Files: d.Files, SiteURL: d.SiteURL, Pictures: pictures})
 	core_files.Register(reg, core_files.Deps{Files: d.Files, Access: d.Access, SiteURL: d.SiteURL})
 	core_webservice.Register(reg, core_webservice.Deps{Auth: d.Auth, SiteName: d.SiteName, SiteURL: d.SiteURL,
-		UserPictureURL: pictures.URL})
+		UserPictureURL: pictures.URL, FileQuota: d.FileQuota, FileMaxBytes: d.FileMaxBytes})
 	core_user.Register(reg, d.Store)
 	// The user's own areas, as Moodle's user_pluginfile: drafts and private
 	// files for their owner, the picture for anyone with a valid token.

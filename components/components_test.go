@@ -43,7 +43,8 @@ func newGateway(t testing.TB, d *db.DB) *gateway {
 	auth := services.NewAuthorizer(store, catalog, services.AuthorizerOptions{})
 	fileStore := files.NewStore(d, files.NewChunks(d))
 	components.Register(reg, components.Deps{Store: store, Auth: auth, Catalog: catalog, SiteName: "Test site",
-		Files: fileStore, Access: files.NewAccessRules(), SiteURL: func() string { return "http://gw.test" }})
+		Files: fileStore, Access: files.NewAccessRules(), FileQuota: 5000, FileMaxBytes: 300,
+		SiteURL: func() string { return "http://gw.test" }})
 	cat, err := discovery.Load([]discovery.Source{{Name: "embedded", FS: components.Manifests}}, reg, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +123,8 @@ func TestGetSiteInfo(t *testing.T) {
 		info := g.mustCall("admin", "core_webservice_get_site_info", nil).(map[string]any)
 		want := map[string]any{"sitename": "Test site", "username": "admin", "firstname": "Firstadmin",
 			"fullname": "Firstadmin Last", "userid": g.admin.ID, "siteurl": "http://gw.test", "userissiteadmin": true,
-			"downloadfiles": int64(0), "uploadfiles": int64(0)}
+			"downloadfiles": int64(0), "uploadfiles": int64(0), "usercanmanageownfiles": true, "userquota": int64(5000),
+			"usermaxuploadfilesize": int64(300)}
 		for k, v := range want {
 			if info[k] != v {
 				t.Errorf("%s = %#v, want %#v", k, info[k], v)

@@ -77,7 +77,8 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...fu
 	}
 	g.access = files.NewAccessRules()
 	components.Register(g.registry, components.Deps{Store: g.store, Auth: g.auth, Catalog: g.catalog,
-		Files: g.files, Access: g.access, SiteName: cfg.Site.Name, SiteURL: func() string { return g.siteURL }})
+		Files: g.files, Access: g.access, FileQuota: cfg.Files.UserQuota, FileMaxBytes: cfg.Files.MaxBytes,
+		SiteName: cfg.Site.Name, SiteURL: func() string { return g.siteURL }})
 	for _, register := range extra {
 		register(g.registry)
 	}

@@ -16,6 +16,9 @@ type Deps struct {
 	Auth     *services.Authorizer // the caller's user and service, from its cache
 	SiteName string
 	SiteURL  func() string // the public base URL, read at call time
+	// FileQuota and FileMaxBytes are files.user_quota and files.max_bytes, answered as
+	// userquota and usermaxuploadfilesize.
+	FileQuota, FileMaxBytes int64
 	// UserPictureURL is the address of a user's picture ("" when none); nil: no pictures.
 	UserPictureURL func(ctx context.Context, userID int64) (string, error)
 }
@@ -45,6 +48,9 @@ type siteInfo struct {
 	Functions       []function `json:"functions"`
 	DownloadFiles   int        `json:"downloadfiles"`
 	UploadFiles     int        `json:"uploadfiles"`
+	CanManageFiles  bool       `json:"usercanmanageownfiles"`
+	UserQuota       int64      `json:"userquota"`
+	MaxUploadSize   int64      `json:"usermaxuploadfilesize"`
 	Release         string     `json:"release"`
 	Version         string     `json:"version"`
 	UserIsSiteAdmin bool       `json:"userissiteadmin"`
@@ -78,6 +84,7 @@ func (d Deps) getSiteInfo(ctx context.Context, _ map[string]any) (any, error) {
 		FullName: strings.TrimSpace(p.FirstName + " " + p.LastName), Lang: "en", UserID: p.UserID,
 		SiteURL: d.SiteURL(), UserPictureURL: picture, Functions: fns,
 		DownloadFiles: boolInt(p.DownloadFiles), UploadFiles: boolInt(p.UploadFiles),
+		CanManageFiles: c.Can("moodle/user:manageownfiles"), UserQuota: d.FileQuota, MaxUploadSize: d.FileMaxBytes,
 		Release: wsgate.Version, Version: wsgate.Version, UserIsSiteAdmin: c.IsSiteAdmin,
 		SiteID: 1, SiteCalendar: "gregorian", UserCalendar: "gregorian", UserHomePage: 1,
 	}, nil
