@@ -61,13 +61,17 @@ func (d Deps) getSiteInfo(ctx context.Context, _ map[string]any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	lang := wsgate.SettingsFrom(ctx).Lang // moodlewssettinglang, else the site's
+	if lang == "" {
+		lang = "en"
+	}
 	fns := make([]function, 0, len(p.Functions))
 	for _, n := range p.Functions {
 		fns = append(fns, function{Name: n, Version: wsgate.Version})
 	}
 	return siteInfo{
 		SiteName: d.SiteName, Username: p.Username, FirstName: p.FirstName, LastName: p.LastName,
-		FullName: strings.TrimSpace(p.FirstName + " " + p.LastName), Lang: "en", UserID: p.UserID,
+		FullName: strings.TrimSpace(p.FirstName + " " + p.LastName), Lang: lang, UserID: p.UserID,
 		SiteURL: d.SiteURL(), UserPictureURL: "", Functions: fns,
 		DownloadFiles: boolInt(p.DownloadFiles), UploadFiles: boolInt(p.UploadFiles),
 		Release: wsgate.Version, Version: wsgate.Version, UserIsSiteAdmin: c.IsSiteAdmin,
