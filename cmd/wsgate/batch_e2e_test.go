@@ -42,10 +42,9 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// mobileApp starts a gateway whose site URL is fixed (for golden files),
-// logging into the returned buffer, with the mobile service enabled and a
-// site administrator's token for it.
-func mobileApp(t *testing.T, dbURL string, env ...string) (*App, string, *lockedBuffer) {
+// serveApp starts a gateway whose site URL is fixed (for golden files),
+// logging into the returned buffer; it stops with the test.
+func serveApp(t *testing.T, dbURL string, env ...string) (*App, *lockedBuffer) {
 	t.Helper()
 	logs := &lockedBuffer{}
 	cfg, _, err := LoadConfig("", append([]string{"WSGATE_LISTEN=127.0.0.1:0", "WSGATE_DATABASE_URL=" + dbURL,
@@ -64,6 +63,13 @@ func mobileApp(t *testing.T, dbURL string, env ...string) (*App, string, *locked
 	done := make(chan error, 1)
 	go func() { done <- app.Serve(ctx) }()
 	t.Cleanup(func() { stop(); <-done; app.Close() })
+	return app, logs
+}
+
+// enableMobile enables the mobile service and returns a token of a new
+// site administrator for it.
+func enableMobile(t *testing.T, app *App) string {
+	t.Helper()
 	svc, err := app.store.ServiceByShortname(context.Background(), "moodle_mobile_app")
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +78,15 @@ func mobileApp(t *testing.T, dbURL string, env ...string) (*App, string, *locked
 		t.Fatal(err)
 	}
 	app.dropCaches()
-	return app, siteAdminToken(t, app, "admin", "", "moodle_mobile_app"), logs
+	return siteAdminToken(t, app, "admin", "", "moodle_mobile_app")
+}
+
+// mobileApp is serveApp with the mobile service enabled and a site
+// administrator's token for it.
+func mobileApp(t *testing.T, dbURL string, env ...string) (*App, string, *lockedBuffer) {
+	t.Helper()
+	app, logs := serveApp(t, dbURL, env...)
+	return app, enableMobile(t, app), logs
 }
 
 // batchItem is one request of a batch as a test writes it.
