@@ -74,7 +74,7 @@ func TestStoreOutage(t *testing.T) {
 		`</data></array></value></param></params></methodCall>`
 	for _, c := range []struct {
 		name, got string
-		want     []string
+		want      []string
 	}{
 		{"REST read", restPost(t, app.URL(), read),
 			[]string{`{"exception":"dml_read_exception","errorcode":"dmlreadexception","message":"Error reading from database"}`}},
