@@ -221,6 +221,15 @@ func TestBatchGolden(t *testing.T) {
 		goldenFile(t, "batch/"+c.name+".xmlrpc.xml", xmlrpcBatch(t, app, token, c.items))
 		goldenFile(t, "batch/"+c.name+".soap.xml", soapBatch(t, app, token, c.items))
 	}
+	resp, err := http.Get(app.URL() + "/webservice/soap/server.php?wsdl=1&wstoken=" + token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wsdl, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(wsdl, []byte(`name="tool_mobile_call_external_functions"`)) {
+		t.Errorf("WSDL of the mobile service: %d\n%s", resp.StatusCode, wsdl)
+	}
 }
 
 // TestBatchItems: what the items answer, decoded as the app decodes them,
