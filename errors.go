@@ -48,6 +48,13 @@ var (
 		Message: "Can't find data record in database table.", variant: "store"}
 	ErrConflict = &Error{Kind: Conflict, Exception: "dml_write_exception", Code: "dmlwriteexception",
 		Message: "Error writing to database"}
+	// ErrDMLRead and ErrDMLWrite are a read or a write the store could not
+	// do because it is unreachable (internal/db.Translate); the cause goes
+	// to the log and, in debug mode, to debuginfo.
+	ErrDMLRead = &Error{Kind: Unavailable, Exception: "dml_read_exception", Code: "dmlreadexception",
+		Message: "Error reading from database"}
+	ErrDMLWrite = &Error{Kind: Unavailable, Exception: "dml_write_exception", Code: "dmlwriteexception",
+		Message: "Error writing to database"}
 )
 
 // Messagef returns a copy of e whose message is formatted with args (for

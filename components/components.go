@@ -8,6 +8,7 @@ import (
 	"wsgate/components/core_files"
 	"wsgate/components/core_user"
 	"wsgate/components/core_webservice"
+	"wsgate/components/tool_mobile"
 	"wsgate/files"
 	"wsgate/functions"
 	"wsgate/services"
@@ -29,6 +30,14 @@ type Deps struct {
 	SiteURL  func() string // the public base URL, read at call time
 	// FileQuota and FileMaxBytes are files.user_quota and files.max_bytes (for get_site_info).
 	FileQuota, FileMaxBytes int64
+	// Calls runs calls made by implementations (batch items) through the pipeline.
+	Calls services.InnerDispatcher
+	// MaxBatchRequests bounds the items of one batch (calls.max_batch_requests).
+	MaxBatchRequests int
+	// EncodeData and EncodeException write a batch item's result or error
+	// as Moodle's JSON.
+	EncodeData      func(returns *functions.Description, v any) []byte
+	EncodeException func(err error) []byte
 }
 
 // Register adds every shipped implementation to reg.
@@ -44,4 +53,6 @@ func Register(reg *functions.Registry, d Deps) {
 	d.Access.Register(files.ComponentUser, files.AreaDraft, files.OwnerOnly)
 	d.Access.Register(files.ComponentUser, files.AreaPrivate, files.OwnerOnly)
 	d.Access.Register(files.ComponentUser, files.AreaIcon, files.AnyUser)
+	tool_mobile.Register(reg, tool_mobile.Deps{Calls: d.Calls, MaxRequests: d.MaxBatchRequests,
+		EncodeData: d.EncodeData, EncodeException: d.EncodeException})
 }

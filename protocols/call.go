@@ -7,6 +7,7 @@ package protocols
 import (
 	"context"
 
+	"wsgate"
 	"wsgate/functions"
 )
 
@@ -23,6 +24,11 @@ type Call struct {
 	// declared parameters in declaration order.
 	Args     []any
 	RemoteIP string
+	// Settings are the call's moodlewssetting* values; nil: the defaults.
+	Settings *wsgate.Settings
+	// Within names the function whose implementation made this call (a
+	// batch item); "" for a call that came over the wire.
+	Within string
 }
 
 // Result is a successful call: the cleaned return value and its description,

@@ -71,7 +71,11 @@ func (p *Pipeline) Dispatch(ctx context.Context, call *Call) (res *Result, err e
 		return nil, err
 	}
 	paramMap, _ := params.(map[string]any)
-	out, err := p.invoke(wsgate.WithCaller(ctx, caller), entry, paramMap)
+	ictx := withCall(wsgate.WithCaller(ctx, caller), call)
+	if call.Settings != nil {
+		ictx = wsgate.WithSettings(ictx, *call.Settings)
+	}
+	out, err := p.invoke(ictx, entry, paramMap)
 	if err != nil {
 		return nil, err
 	}
@@ -171,11 +175,14 @@ func (p *Pipeline) logCall(ctx context.Context, call *Call, caller *wsgate.Calle
 		}
 	}
 	// A fixed array keeps the attributes off the heap.
-	var buf [8]slog.Attr
+	var buf [9]slog.Attr
 	attrs := append(buf[:0], slog.String("function", call.Function), slog.String("protocol", call.Protocol),
 		slog.String("outcome", outcome), slog.Duration("duration", d), slog.String("remote", call.RemoteIP))
 	if caller != nil {
 		attrs = append(attrs, slog.Int64("userid", caller.UserID), slog.String("service", caller.Shortname))
+	}
+	if call.Within != "" {
+		attrs = append(attrs, slog.String("within", call.Within))
 	}
 	if err != nil && level == slog.LevelError {
 		attrs = append(attrs, slog.String("error", err.Error()))

@@ -112,6 +112,7 @@ type CallsConfig struct {
 	CacheTTL                    time.Duration `mapstructure:"cache_ttl"`
 	ChangePollInterval          time.Duration `mapstructure:"change_poll_interval"`
 	UpstreamIdleConns           int           `mapstructure:"upstream_idle_conns"`
+	MaxBatchRequests            int           `mapstructure:"max_batch_requests"`
 }
 
 // LoginConfig shapes /login/token.php and the limits on password guessing
@@ -172,6 +173,7 @@ var defaults = map[string]any{
 	"calls.cache_ttl":                     "5m",
 	"calls.change_poll_interval":          "1s",
 	"calls.upstream_idle_conns":           64,
+	"calls.max_batch_requests":            25,
 	"login.token_duration":                "2016h",
 	"login.max_failures":                  5,
 	"login.max_failures_per_address":      20,
@@ -329,6 +331,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Calls.UpstreamIdleConns < 1 {
 		return configErrorf("calls.upstream_idle_conns: must be at least 1")
+	}
+	if c.Calls.MaxBatchRequests < 1 {
+		return configErrorf("calls.max_batch_requests: must be at least 1")
 	}
 	if c.Calls.ChangePollInterval <= 0 {
 		return configErrorf("calls.change_poll_interval: must be positive")

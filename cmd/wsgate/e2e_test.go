@@ -69,7 +69,7 @@ func TestFirstCall(t *testing.T) {
 					t.Errorf("dry run output lacks %q:\n%s", w, dry)
 				}
 			}
-			if out := c.must("", "upgrade"); !strings.Contains(out, "functions: 11 added") {
+			if out := c.must("", "upgrade"); !strings.Contains(out, "functions: 12 added") {
 				t.Errorf("upgrade printed %s", out)
 			}
 			if out := c.must("", "upgrade"); strings.TrimSpace(out) != "No changes." {
@@ -116,7 +116,7 @@ func TestFirstCall(t *testing.T) {
 			if err := json.Unmarshal([]byte(body), &info); err != nil || info["username"] != "admin" || info["userissiteadmin"] != true {
 				t.Fatalf("get_site_info JSON = %s (%v)", body, err)
 			}
-			if fns, _ := info["functions"].([]any); len(fns) != 7 {
+			if fns, _ := info["functions"].([]any); len(fns) != 8 { // with tool_mobile_call_external_functions
 				t.Errorf("functions of moodle_mobile_app = %v", info["functions"])
 			}
 			q.Del("moodlewsrestformat")

@@ -17,8 +17,8 @@ import (
 	"wsgate/internal/db/dbtest"
 )
 
-// enableMobile turns the shipped moodle_mobile_app service on.
-func enableMobile(t *testing.T, app *App) {
+// enableMobileService enables moodle_mobile_app and drops the cached policy.
+func enableMobileService(t *testing.T, app *App) {
 	t.Helper()
 	ctx := context.Background()
 	svc, err := app.store.ServiceByShortname(ctx, "moodle_mobile_app")
@@ -77,7 +77,7 @@ func filePath(r map[string]any) string {
 
 func TestFilesMoodleClient(t *testing.T) {
 	app := startApp(t, dbtest.URL(t, db.SQLite))
-	enableMobile(t, app)
+	enableMobileService(t, app)
 	token := siteAdminToken(t, app, "files", "", "moodle_mobile_app")
 	wwwroot := app.URL() + "/"
 	list := clientUpload(t, wwwroot, token, map[string]string{"report.txt": "quarterly"})
@@ -119,7 +119,7 @@ func TestFilesTwoInstancesOnePostgres(t *testing.T) {
 	if a.Config.Files.backend(dbURL) != "postgres" {
 		t.Fatalf("backend %q on PostgreSQL", a.Config.Files.backend(dbURL))
 	}
-	enableMobile(t, a)
+	enableMobileService(t, a)
 	b.auth.Invalidate()
 	token := siteAdminToken(t, a, "files", "", "moodle_mobile_app")
 	b.auth.Invalidate()

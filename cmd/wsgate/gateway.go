@@ -16,6 +16,7 @@ import (
 	"wsgate/internal/changes"
 	"wsgate/internal/db"
 	"wsgate/protocols"
+	"wsgate/protocols/rest"
 	"wsgate/services"
 
 	"github.com/gin-gonic/gin"
@@ -76,15 +77,19 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...fu
 		return nil, err
 	}
 	g.access = files.NewAccessRules()
-	components.Register(g.registry, components.Deps{Store: g.store, Auth: g.auth, Catalog: g.catalog,
-		Files: g.files, Access: g.access, FileQuota: cfg.Files.UserQuota, FileMaxBytes: cfg.Files.MaxBytes,
-		SiteName: cfg.Site.Name, SiteURL: func() string { return g.siteURL }})
-	for _, register := range extra {
-		register(g.registry)
-	}
 	g.pipeline = &protocols.Pipeline{Auth: g.auth, Functions: g.catalog,
 		Validator: &functions.Validator{KnownCapability: g.auth.KnownCapability},
 		Upstream:  &protocols.UpstreamClient{MaxIdleConnsPerHost: cfg.Calls.UpstreamIdleConns}, Timeout: cfg.Calls.Timeout, Log: log}
+	components.Register(g.registry, components.Deps{Store: g.store, Auth: g.auth, Catalog: g.catalog,
+		Files: g.files, Access: g.access, FileQuota: cfg.Files.UserQuota, FileMaxBytes: cfg.Files.MaxBytes,
+		SiteName: cfg.Site.Name, SiteURL: func() string { return g.siteURL },
+		// Batch items go through the pipeline; their results and errors are
+		// encoded as REST's JSON, as Moodle's json_encode writes them.
+		Calls: g.pipeline, MaxBatchRequests: cfg.Calls.MaxBatchRequests, EncodeData: rest.EncodeJSON,
+		EncodeException: func(err error) []byte { return rest.EncodeJSONError(err, cfg.Debug) }})
+	for _, register := range extra {
+		register(g.registry)
+	}
 	g.local = admin.NewLocal(admin.Deps{Store: g.store, Catalog: g.catalog, Auth: g.auth, Log: log})
 	// Tell the other processes on this store (serve, when this is the CLI) to drop their caches.
 	g.store.OnChange(func(services.Change) { g.bumpGeneration() })

@@ -168,7 +168,8 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 		Limiter: a.logins, Refusals: a.refusals, Secret: secret}, log)
 	a.Status = &health.Status{Version: wsgate.Version, Store: string(d.Dialect), Log: log,
 		SchemaVersion: func(ctx context.Context) (uint, error) { return schemaVersion(ctx, d) }}
-	a.Status.Add("database", func(ctx context.Context) error { return d.PingContext(ctx) })
+	// The read pool: on SQLite a long write holds the one writer connection.
+	a.Status.Add("database", func(ctx context.Context) error { return d.Read.PingContext(ctx) })
 	a.Status.Add("cache_invalidation", a.changesHealth.Check)
 	a.Status.Add("upgrade", func(context.Context) error { return upgradeState })
 	if err := a.openBus(); err != nil {

@@ -69,6 +69,10 @@ func (d Deps) getSiteInfo(ctx context.Context, _ map[string]any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	lang := wsgate.SettingsFrom(ctx).Lang // moodlewssettinglang, else the site's
+	if lang == "" {
+		lang = "en"
+	}
 	picture := ""
 	if d.UserPictureURL != nil {
 		if picture, err = d.UserPictureURL(ctx, p.UserID); err != nil {
@@ -81,7 +85,7 @@ func (d Deps) getSiteInfo(ctx context.Context, _ map[string]any) (any, error) {
 	}
 	return siteInfo{
 		SiteName: d.SiteName, Username: p.Username, FirstName: p.FirstName, LastName: p.LastName,
-		FullName: strings.TrimSpace(p.FirstName + " " + p.LastName), Lang: "en", UserID: p.UserID,
+		FullName: strings.TrimSpace(p.FirstName + " " + p.LastName), Lang: lang, UserID: p.UserID,
 		SiteURL: d.SiteURL(), UserPictureURL: picture, Functions: fns,
 		DownloadFiles: boolInt(p.DownloadFiles), UploadFiles: boolInt(p.UploadFiles),
 		CanManageFiles: c.Can("moodle/user:manageownfiles"), UserQuota: d.FileQuota, MaxUploadSize: d.FileMaxBytes,

@@ -189,11 +189,13 @@ func (d *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sq
 func (d *DB) Prepares() int64 { return d.stmts.prepares.Load() }
 
 // Transact runs fn in a transaction, committing when fn returns nil and rolling
-// back otherwise (also on panic). Driver errors come back typed (see Translate).
+// back otherwise (also on panic). Driver errors come back typed (see
+// Translate); an unreachable store is wsgate.ErrDMLWrite, even when the
+// statement that met the outage was a read.
 func (d *DB) Transact(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	tx, err := d.BeginTx(ctx, nil)
 	if err != nil {
-		return Translate(err)
+		return TranslateWrite(err)
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -205,9 +207,9 @@ func (d *DB) Transact(ctx context.Context, fn func(tx *sql.Tx) error) (err error
 		}
 	}()
 	if err = fn(tx); err != nil {
-		return Translate(err)
+		return TranslateWrite(err)
 	}
-	return Translate(tx.Commit())
+	return TranslateWrite(tx.Commit())
 }
 
 // Handle returns a new *sql.DB on the same store, for a user that closes its

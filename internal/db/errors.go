@@ -59,8 +59,10 @@ const (
 var sqliteConstraintName = regexp.MustCompile(`constraint failed: ([^ ]+(?:, [^ ]+)*)`)
 
 // Translate maps driver errors to the gateway's typed errors: constraint
-// violations become a wsgate Conflict error wrapping a *ConstraintError, and
-// sql.ErrNoRows becomes wsgate.ErrNotFound. Other errors pass unchanged.
+// violations become a wsgate Conflict error wrapping a *ConstraintError,
+// sql.ErrNoRows becomes wsgate.ErrNotFound, and an unreachable store
+// (Unreachable) wsgate.ErrDMLRead (TranslateWrite: ErrDMLWrite). Other
+// errors pass unchanged.
 func Translate(err error) error {
 	if err == nil {
 		return nil
@@ -75,7 +77,7 @@ func Translate(err error) error {
 	if ce := constraintOf(err); ce != nil {
 		return wsgate.ErrConflict.WithDebug(ce.Error()).Wrap(ce)
 	}
-	return err
+	return outage(err, false)
 }
 
 func constraintOf(err error) *ConstraintError {

@@ -15,7 +15,9 @@ const maxCachedStatements = 256
 // runs on the read pool, when prepare is set as a statement prepared on first
 // use and kept for the next; everything else (and every Exec) runs on the
 // writer, unprepared. A read whose preparation fails runs unprepared, so its
-// error comes back as the driver gives it.
+// error comes back as the driver gives it. An unreachable store's error is
+// typed here (wsgate.ErrDMLRead for a read, ErrDMLWrite otherwise); that of
+// a QueryRowContext comes at Scan, typed by the caller's Translate.
 //
 // On PostgreSQL prepare is off: pgx already keeps a prepared statement per
 // query on each of its connections, while a *sql.Stmt over
@@ -78,19 +80,25 @@ func (s *statements) stmt(ctx context.Context, query string) *sql.Stmt {
 
 // ExecContext runs a statement on the writer.
 func (s *statements) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return s.write.ExecContext(ctx, query, args...)
+	res, err := s.write.ExecContext(ctx, query, args...)
+	return res, outage(err, true)
 }
 
 // QueryContext runs a query: a SELECT prepared on the read pool, anything
 // else (INSERT ... RETURNING) on the writer.
 func (s *statements) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if !isRead(query) {
-		return s.write.QueryContext(ctx, query, args...)
+		rows, err := s.write.QueryContext(ctx, query, args...)
+		return rows, outage(err, true)
 	}
+	var rows *sql.Rows
+	var err error
 	if st := s.stmt(ctx, query); st != nil {
-		return st.QueryContext(ctx, args...)
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = s.read.QueryContext(ctx, query, args...)
 	}
-	return s.read.QueryContext(ctx, query, args...)
+	return rows, outage(err, false)
 }
 
 // QueryRowContext runs a query expected to return at most one row, routed as

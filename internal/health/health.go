@@ -54,25 +54,56 @@ type Report struct {
 	Components    map[string]ComponentStatus `json:"components"`
 }
 
-// Run probes every component, each within a short deadline.
+// CheckTimeout bounds each check: a component that does not answer within
+// it is fail, so /status reports an outage within a second.
+const CheckTimeout = 800 * time.Millisecond
+
+// Run probes every component at once, each within CheckTimeout.
 func (s *Status) Run(ctx context.Context) Report {
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
 	r := Report{Status: "ok", Version: s.Version, Store: s.Store, Components: map[string]ComponentStatus{}}
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	for _, name := range s.names {
-		st := "ok"
-		if err := s.checks[name](ctx); err != nil {
-			st, r.Status = "fail", "fail"
-			s.logger().Warn("status check failed", "component", name, "error", err)
-		}
-		r.Components[name] = ComponentStatus{Status: st}
+	names := append([]string(nil), s.names...)
+	checks := make([]Check, len(names))
+	for i, n := range names {
+		checks[i] = s.checks[n]
+	}
+	s.mu.RUnlock()
+	errs := make([]error, len(checks))
+	var wg sync.WaitGroup
+	for i, c := range checks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cctx, cancel := context.WithTimeout(ctx, CheckTimeout)
+			defer cancel()
+			res := make(chan error, 1)
+			go func() { res <- c(cctx) }() // a check that ignores its deadline is not waited for
+			select {
+			case errs[i] = <-res:
+			case <-cctx.Done():
+				errs[i] = cctx.Err()
+			}
+		}()
 	}
 	if s.SchemaVersion != nil {
-		if v, err := s.SchemaVersion(ctx); err == nil {
-			r.SchemaVersion = &v
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cctx, cancel := context.WithTimeout(ctx, CheckTimeout)
+			defer cancel()
+			if v, err := s.SchemaVersion(cctx); err == nil {
+				r.SchemaVersion = &v
+			}
+		}()
+	}
+	wg.Wait()
+	for i, name := range names {
+		st := "ok"
+		if errs[i] != nil {
+			st, r.Status = "fail", "fail"
+			s.logger().Warn("status check failed", "component", name, "error", errs[i])
 		}
+		r.Components[name] = ComponentStatus{Status: st}
 	}
 	return r
 }

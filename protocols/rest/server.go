@@ -173,10 +173,14 @@ func (s *Server) parse(w http.ResponseWriter, r *http.Request, f format) (*proto
 
 	token, hasToken := params["wstoken"]
 	function, hasFunction := params["wsfunction"]
+	settings, err := protocols.SettingsOf(func(name string) (any, bool) { v, ok := params[name]; return v, ok })
+	if err != nil {
+		return nil, f, err
+	}
 	for _, k := range reservedNames {
 		delete(params, k)
 	}
-	call := &protocols.Call{Protocol: "rest", Params: params, RemoteIP: protocols.RemoteIP(r)}
+	call := &protocols.Call{Protocol: "rest", Params: params, RemoteIP: protocols.RemoteIP(r), Settings: settings}
 	if hasToken {
 		if call.Token, err = reservedString("wstoken", token); err != nil {
 			return nil, f, err
@@ -209,8 +213,8 @@ func PathFunction(path string) (string, bool) {
 
 // reservedNames are removed from the parameters before dispatch
 // (webservice_rest_server::parse_request and set_web_service_call_settings).
-// The moodlewssetting* values are dropped: protocols.Call has no place for
-// them yet.
+// The moodlewssetting* values go to Call.Settings (moodlewssettingtimezone
+// is dropped: the gateway has no time zones).
 var reservedNames = [...]string{
 	"wstoken", "wsfunction", "moodlewsrestformat",
 	"moodlewssettingraw", "moodlewssettingfileurl", "moodlewssettingfilter",

@@ -147,7 +147,7 @@ func TestServerDecodesCalls(t *testing.T) {
 			"t", "f", tree{"x": "1"}},
 		{"reserved names removed from JSON",
 			request{method: "POST", target: rest.Path, contentType: "application/json",
-				body: `{"wstoken":"t","wsfunction":"f","moodlewsrestformat":"json","moodlewssettingraw":true,"moodlewssettinglang":["x"],"y":1}`},
+				body: `{"wstoken":"t","wsfunction":"f","moodlewsrestformat":"json","moodlewssettingraw":true,"moodlewssettinglang":"fr","y":1}`},
 			"t", "f", tree{"y": json.Number("1")}},
 		{"missing wsfunction passed on empty", request{target: rest.Path + "?wstoken=t"}, "t", "", tree{}},
 		{"bodies of other methods ignored, as PHP does",
@@ -526,5 +526,23 @@ func TestServerFunctionFromPath(t *testing.T) {
 		if got := d.last(t).Function; got != c.want {
 			t.Errorf("%s: function %q, want %q", c.target, got, c.want)
 		}
+	}
+}
+
+// TestServerSettings: the moodlewssetting* fields, from the query string or
+// the body, reach the Dispatcher as Call.Settings; a bad value is refused
+// in the requested format before any dispatch.
+func TestServerSettings(t *testing.T) {
+	d := &recorder{res: okResult()}
+	serve(t, &rest.Server{Dispatcher: d}, request{method: "POST", target: rest.Path + "?moodlewssettingfilter=true",
+		contentType: "application/x-www-form-urlencoded", body: "wsfunction=f&moodlewssettinglang=pt-BR&moodlewssettingfileurl=false"})
+	want := wsgate.Settings{Filter: true, Lang: "pt_br"}
+	if s := d.last(t).Settings; s == nil || *s != want {
+		t.Errorf("settings %+v, want %+v", s, want)
+	}
+	d = &recorder{res: okResult()}
+	w := serve(t, &rest.Server{Dispatcher: d}, request{target: rest.Path + "?wsfunction=f&moodlewsrestformat=json&moodlewssettingraw=2"})
+	if len(d.calls) != 0 || !strings.Contains(w.Body.String(), `"errorcode":"invalidparameter"`) {
+		t.Errorf("bad setting: %d calls, answer %s", len(d.calls), w.Body)
 	}
 }

@@ -26,7 +26,8 @@ const DefaultMaxBodyBytes = 8 << 20
 // call (document/literal; rpc/encoded with style=rpc); otherwise it reads a
 // POSTed envelope whose Body's first child names the function, and answers
 // in the style the request is in (rpcStyle). The token is wstoken in the query (the WSDL's service
-// address carries it), or, beyond Moodle, "Authorization: Bearer <token>".
+// address carries it), or, beyond Moodle, "Authorization: Bearer <token>";
+// the moodlewssetting* values are query parameters too (Call.Settings).
 // Every failure is a SOAP 1.1 Fault with HTTP 500 (413 for a body over the
 // limit).
 type Server struct {
@@ -76,6 +77,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeFault(w, r, "", err)
 		return
 	}
+	settings, err := protocols.QuerySettings(query)
+	if err != nil {
+		s.writeFault(w, r, "", err)
+		return
+	}
+	call.Settings = settings
 	style, err := s.readCall(w, r, call, base)
 	if err != nil {
 		s.writeFault(w, r, call.Function, err)

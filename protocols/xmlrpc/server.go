@@ -27,7 +27,8 @@ const ListMethods = "system.listMethods"
 // Server serves Moodle's XML-RPC protocol (webservice/xmlrpc/server.php)
 // over a Dispatcher. The token is the wstoken query parameter, as in
 // Moodle, or, beyond Moodle, an "Authorization: Bearer <token>" header when
-// wstoken is absent or empty. The methodName is the function name and the
+// wstoken is absent or empty; the moodlewssetting* values are query
+// parameters too (Call.Settings). The methodName is the function name and the
 // params are passed on as positional arguments (Call.Args, never nil);
 // the Dispatcher maps them onto the declared parameters.
 //
@@ -99,6 +100,11 @@ func (s *Server) parse(w http.ResponseWriter, r *http.Request) (*protocols.Call,
 	if err := s.Intake.CheckToken(r.Context(), call); err != nil {
 		return nil, err
 	}
+	settings, err := protocols.QuerySettings(r.URL.Query())
+	if err != nil {
+		return nil, err
+	}
+	call.Settings = settings
 	limit := s.MaxBodyBytes
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
