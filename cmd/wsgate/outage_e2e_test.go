@@ -58,8 +58,10 @@ func TestStoreOutage(t *testing.T) {
 		_ = json.NewDecoder(resp.Body).Decode(&body)
 		return resp.StatusCode, body.Components["database"].Status
 	}
-	if code, st := status(); code != http.StatusOK || st != "ok" {
-		t.Fatalf("status before the outage: %d, database %q", code, st)
+	// Only the database's own state is asserted: on a loaded machine another
+	// component's check may miss its deadline and turn the whole answer 503.
+	if _, st := status(); st != "ok" {
+		t.Fatalf("status before the outage: database %q", st)
 	}
 
 	proxy.Cut()
