@@ -3,6 +3,7 @@ package services_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -38,6 +39,12 @@ type fakeFunctions map[string][]string
 func (f fakeFunctions) FunctionCapabilities(name string) ([]string, bool) {
 	c, ok := f[name]
 	return c, ok
+}
+
+// FunctionIsRead: the functions whose names end in _write are of type write.
+func (f fakeFunctions) FunctionIsRead(name string) bool {
+	_, ok := f[name]
+	return ok && !strings.HasSuffix(name, "_write")
 }
 
 // testFunctions are the functions every env knows.
