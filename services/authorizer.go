@@ -260,10 +260,11 @@ func (a *Authorizer) OnInvalidate(fn func(Change)) {
 	a.hooks = append(a.hooks[:len(a.hooks):len(a.hooks)], fn)
 }
 
-// protocolEnabled refuses a request over a protocol the site or the
-// service svc (nil when the token's service is gone) has switched off.
+// protocolEnabled refuses a request over a call protocol (one of
+// Protocols) the site or the service svc (nil when the token's service is
+// gone) has switched off; other names ("", "admin") are not call protocols.
 func (a *Authorizer) protocolEnabled(svc *serviceEntry, protocol string) error {
-	if protocol == "" {
+	if !slices.Contains(Protocols, protocol) {
 		return nil
 	}
 	if a.opts.Protocols != nil && !slices.Contains(a.opts.Protocols, protocol) {

@@ -54,6 +54,7 @@ var testFunctions = fakeFunctions{
 	"core_capped":  {"mod/x:view"},
 	"core_two":     {"mod/x:view", "mod/x:edit"},
 	"core_outside": nil, // exists, in no service by default
+	"core_a_write": nil, // of type write
 }
 
 // env is a store, an authorizer and a clock over one database.

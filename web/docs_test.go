@@ -96,7 +96,7 @@ func TestTokenDocs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.get("/webservice/docs?wstoken="+readOnly).want(http.StatusOK).has("mcp-tools").
+	c.get("/webservice/docs?wstoken=" + readOnly).want(http.StatusOK).has("mcp-tools").
 		contains("a read-only token: read functions only").lacks("– write")
 
 	// A disabled service has no documentation.
