@@ -58,9 +58,10 @@ type Options struct {
 // method with the authorizer (services.Authorizer.OnInvalidate) so that
 // open sessions learn when their tools change.
 type Handler struct {
-	opts Options
-	log  *slog.Logger
-	sdk  *sdk.StreamableHTTPHandler
+	opts  Options
+	log   *slog.Logger
+	sdk   *sdk.StreamableHTTPHandler
+	probe *sdk.Server // answers the SDK's questions about requests naming no open session
 
 	mu       sync.Mutex
 	sessions map[string]*session // by Mcp-Session-Id
@@ -86,7 +87,9 @@ type pendingKey struct{}
 
 type pending struct {
 	token, ip string
-	sess      *session
+	sessionID string   // the request's Mcp-Session-Id
+	open      *session // the open session it names, if any
+	sess      *session // the session made for it
 }
 
 // New returns the handler.
@@ -95,6 +98,7 @@ func New(opts Options) *Handler {
 	if h.log == nil {
 		h.log = slog.Default()
 	}
+	h.probe = newServer("", h.log)
 	h.sdk = sdk.NewStreamableHTTPHandler(h.newSession, &sdk.StreamableHTTPOptions{
 		SessionTimeout:      opts.SessionTimeout,
 		MaxRequestBodyBytes: opts.MaxBodyBytes,
@@ -133,7 +137,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if sess != nil {
 		sess.ip.Store(ip)
 	}
-	p := &pending{token: token, ip: ip}
+	p := &pending{token: token, ip: ip, sessionID: r.Header.Get("Mcp-Session-Id"), open: sess}
 	h.sdk.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), pendingKey{}, p)))
 	if p.sess != nil {
 		h.register(p.sess)
@@ -151,21 +155,36 @@ func (h *Handler) check(ctx context.Context, token, ip string) error {
 	return err
 }
 
-// newSession is the SDK's getServer: a server of its own for each new
-// session, with the tools of the request's token.
+// newServer returns an SDK server whose sessions get the id id.
+func newServer(id string, log *slog.Logger) *sdk.Server {
+	return sdk.NewServer(&sdk.Implementation{Name: "wsgate", Version: wsgate.Version}, &sdk.ServerOptions{
+		GetSessionID:              func() string { return id },
+		Capabilities:              &sdk.ServerCapabilities{Tools: &sdk.ToolCapabilities{ListChanged: true}},
+		SupportedProtocolVersions: protocolVersions,
+		Logger:                    log,
+	})
+}
+
+// newSession is the SDK's getServer, which it asks on every request: the
+// server of the open session the request names; for a request naming none,
+// a server of its own, made once, with the tools of the request's token
+// (kept if the request opens a session); for a request naming a session
+// that is not open, a server without tools (the SDK answers 404).
 func (h *Handler) newSession(r *http.Request) *sdk.Server {
 	p, _ := r.Context().Value(pendingKey{}).(*pending)
-	if p == nil {
+	switch {
+	case p == nil:
 		return nil // not reached through ServeHTTP
+	case p.open != nil:
+		return p.open.server
+	case p.sessionID != "":
+		return h.probe
+	case p.sess != nil:
+		return p.sess.server
 	}
 	sess := &session{id: rand.Text(), token: p.token, tools: map[string]*toolFunc{}}
 	sess.ip.Store(p.ip)
-	sess.server = sdk.NewServer(&sdk.Implementation{Name: "wsgate", Version: wsgate.Version}, &sdk.ServerOptions{
-		GetSessionID:              func() string { return sess.id },
-		Capabilities:              &sdk.ServerCapabilities{Tools: &sdk.ToolCapabilities{ListChanged: true}},
-		SupportedProtocolVersions: protocolVersions,
-		Logger:                    h.log,
-	})
+	sess.server = newServer(sess.id, h.log)
 	fns, err := h.opts.Pipeline.Callable(r.Context(), sess.call(""))
 	if err != nil && !refusedAll(err) {
 		h.log.Warn("mcp: listing tools", "errorcode", wsgate.CodeOf(err), "error", err.Error())

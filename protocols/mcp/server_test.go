@@ -77,7 +77,7 @@ type fixture struct {
 	url     string
 }
 
-func newFixture(t *testing.T, d *db.DB) *fixture {
+func newFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	store := services.NewStore(d, services.WithBcryptCost(4))
@@ -125,7 +125,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 }
 
 // token makes a token for the fixture's user.
-func (f *fixture) token(t *testing.T, readOnly bool) (string, services.Token) {
+func (f *fixture) token(t testing.TB, readOnly bool) (string, services.Token) {
 	t.Helper()
 	value, tok, err := f.store.CreateToken(context.Background(), services.TokenSpec{UserID: f.userID,
 		ServiceID: f.service.ID, ReadOnly: readOnly})
