@@ -128,8 +128,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.check(r.Context(), token, ip); err != nil {
-		if sess != nil {
-			h.end(sess)
+		if k := wsgate.KindOf(err); sess != nil && k != wsgate.Unavailable && k != wsgate.Internal {
+			h.end(sess) // refused: the session is over (a store outage is not)
 		}
 		writeFault(w, err, h.opts.Debug)
 		return
