@@ -130,3 +130,27 @@ func TestProtocolSwitchedOff(t *testing.T) {
 		t.Errorf("mcp switched off: %d %s", resp.StatusCode, b)
 	}
 }
+
+// TestCLIReadOnlyToken: token create --read-only makes a read-only token.
+func TestCLIReadOnlyToken(t *testing.T) {
+	dbURL := dbtest.URL(t, db.SQLite)
+	c := cliEnv{t, []string{"WSGATE_DATABASE_URL=" + dbURL}}
+	c.must("", "upgrade")
+	c.must("pw\n", "user", "create", "robot", "--password-stdin", "--role", "admin")
+	for _, readOnly := range []bool{true, false} {
+		args := []string{"token", "create", "--user", "robot", "--service", "wsgate_admin"}
+		if readOnly {
+			args = append(args, "--read-only")
+		}
+		token := strings.TrimSpace(c.must("", args...))
+		d, err := db.Open(context.Background(), dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := services.NewStore(d).TokenByValue(context.Background(), token)
+		d.Close()
+		if err != nil || tok.ReadOnly != readOnly {
+			t.Errorf("--read-only %v: stored %+v, %v", readOnly, tok, err)
+		}
+	}
+}
