@@ -400,3 +400,28 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Errorf("%s differs (go test -update rewrites it):\n%s", path, got)
 	}
 }
+
+// A service disabled mid-session ends the session at its next request.
+func TestDisabledServiceEndsSession(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		token, _ := f.token(t, false)
+		cs := connect(t, f.url, &http.Client{Transport: bearer{token}}, nil)
+		if names := toolNames(t, cs); len(names) != 3 {
+			t.Fatalf("tools = %v", names)
+		}
+		if err := f.store.SetServiceEnabled(ctx, f.service.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cs.ListTools(ctx, nil); err == nil {
+			t.Error("a session of a disabled service listed its tools")
+		}
+		if err := f.store.SetServiceEnabled(ctx, f.service.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cs.ListTools(ctx, nil); err == nil {
+			t.Error("the ended session answered again once the service was enabled")
+		}
+	})
+}
