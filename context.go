@@ -18,6 +18,7 @@ type Caller struct {
 	RemoteIP     string
 	Capabilities map[string]bool // capabilities the user holds; nil means none
 	IsSiteAdmin  bool
+	ReadOnly     bool // the token may call only functions of type read
 }
 
 // Can reports whether the caller holds capability cap.

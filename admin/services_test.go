@@ -32,7 +32,7 @@ func TestServices(t *testing.T) {
 		}
 		want := fmt.Sprintf(`{"id": %s, "name": "My service", "shortname": "my_svc", "enabled": true,
 			"requiredcapability": "local_test/thing:view", "restrictedusers": true, "component": "",
-			"downloadfiles": true, "uploadfiles": false, "timecreated": %d, "timemodified": 0}`, id, start.Unix())
+			"downloadfiles": true, "uploadfiles": false, "timecreated": %d, "timemodified": 0, "protocols": null}`, id, start.Unix())
 		if !sameJSON(string(r.body), want) {
 			t.Errorf("created %s, want %s", r.body, want)
 		}

@@ -59,6 +59,7 @@ type rawFunction struct {
 	Capabilities stringList   `yaml:"capabilities"`
 	Services     stringList   `yaml:"services"`
 	Deprecated   flag         `yaml:"deprecated"`
+	Destructive  flag         `yaml:"destructive"`
 	Parameters   yaml.Node    `yaml:"parameters"`
 	Returns      yaml.Node    `yaml:"returns"`
 	Upstream     *rawUpstream `yaml:"upstream"`
@@ -186,7 +187,7 @@ func parseFunction(file, component, name string, n *yaml.Node, add func(path, fo
 	}
 	f := &functions.Function{Name: name, Component: component, ClassName: rf.ClassName, MethodName: rf.MethodName,
 		ClassPath: rf.ClassPath, Description: rf.Description, Type: rf.Type, Capabilities: rf.Capabilities,
-		Services: rf.Services, Deprecated: bool(rf.Deprecated)}
+		Services: rf.Services, Deprecated: bool(rf.Deprecated), Destructive: bool(rf.Destructive)}
 	if f.MethodName == "" {
 		f.MethodName = "execute"
 	}
@@ -195,6 +196,9 @@ func parseFunction(file, component, name string, n *yaml.Node, add func(path, fo
 	}
 	if f.Type != "read" && f.Type != "write" {
 		add(path+".type", "%q is not read or write", f.Type)
+	}
+	if f.Destructive && f.Type != "write" {
+		add(path+".destructive", "only a write function can be destructive")
 	}
 	if rf.Upstream == nil && f.ClassName == "" {
 		add(path, "needs a classname (a registered Go implementation) or an upstream")

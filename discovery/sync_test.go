@@ -162,6 +162,11 @@ func TestSyncChanges(t *testing.T) {
 		if err := f.store.SetServiceEnabled(ctx, f.service("svc_a").ID, false); err != nil {
 			t.Fatal(err)
 		}
+		svcA := f.service("svc_a")
+		svcA.Protocols = []string{"mcp"}
+		if _, err := f.store.UpdateService(ctx, svcA); err != nil {
+			t.Fatal(err)
+		}
 		if err := f.store.SetServiceEnabled(ctx, f.service("mobile").ID, true); err != nil {
 			t.Fatal(err)
 		}
@@ -191,7 +196,7 @@ func TestSyncChanges(t *testing.T) {
 			"parameters: {id: INT}", "parameters: {id: INT, name: {type: RAW, required: false}}",
 			"    services: [mobile]\n", "",
 			"  local_ab_two:\n    classname: a\n    methodname: two\n", "",
-			"functions: [local_ab_one, local_ab_two]", "functions: [local_ab_one]",
+			"functions: [local_ab_one, local_ab_two]", "functions: [local_ab_one]\n    downloadfiles: 1",
 			"  Mobile:\n    shortname: mobile\n    functions: []\n", "  Other:\n    shortname: other\n    functions: [local_ab_one]\n    enabled: 1\n",
 		).Replace(localA)
 		diff := f.run(manifests{"local_ab": changed}, false)
@@ -217,6 +222,9 @@ func TestSyncChanges(t *testing.T) {
 		}
 		if s := f.service("svc_a"); s.Enabled {
 			t.Error("the administrator disabled svc_a; the upgrade re-enabled it")
+		}
+		if s := f.service("svc_a"); len(s.Protocols) != 1 || s.Protocols[0] != "mcp" {
+			t.Errorf("the administrator limited svc_a to mcp; after the upgrade its protocols are %v", s.Protocols)
 		}
 		if _, err := f.store.ServiceByShortname(ctx, "mobile"); err == nil {
 			t.Error("removed service still present")

@@ -64,7 +64,8 @@ func (t storeTables) UpdateService(ctx context.Context, r *ServiceRow) error {
 		return err
 	}
 	next := fromRow(r)
-	next.Enabled = cur.Enabled // the administrator's choice survives upgrades
+	next.Enabled = cur.Enabled     // the administrator's choices survive upgrades
+	next.Protocols = cur.Protocols // (the protocols it may be called over, too)
 	_, err = t.s.UpdateService(ctx, next)
 	return err
 }

@@ -80,3 +80,9 @@ func (c *Catalog) FunctionCapabilities(name string) ([]string, bool) {
 	}
 	return e.Capabilities, true
 }
+
+// FunctionIsRead reports whether function name is installed and of type read.
+func (c *Catalog) FunctionIsRead(name string) bool {
+	e, ok := c.Get(name)
+	return ok && e.Type == "read"
+}

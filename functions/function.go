@@ -15,6 +15,7 @@ type Function struct {
 	Capabilities []string     // informational capability names
 	Services     []string     // built-in service shortnames the function injects itself into
 	Deprecated   bool         // still callable, flagged in docs and pickers
+	Destructive  bool         // a write function that may destroy data (MCP's destructiveHint)
 	Params       *Description // the parameters: a single structure, keys in positional order
 	Returns      *Description // the result; nil means void
 	Upstream     *Upstream    // when set, calls go to this HTTP endpoint instead of Go code

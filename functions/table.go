@@ -14,7 +14,7 @@ import (
 // The external_functions table belongs to this package: every query on it is here.
 
 const functionColumns = `name, classname, methodname, classpath, component, capabilities, services,
-	description, type, deprecated, parameters, returns, upstream_url, upstream_timeout_ms`
+	description, type, deprecated, parameters, returns, upstream_url, upstream_timeout_ms, destructive`
 
 // Row is a function as stored in external_functions: the description trees as
 // JSON text, lists joined with commas as Moodle stores them.
@@ -24,7 +24,7 @@ type Row struct {
 	Component                   string
 	Capabilities, Services      sql.NullString
 	Description, Type           string
-	Deprecated                  bool
+	Deprecated, Destructive     bool
 	Parameters, Returns         string
 	UpstreamURL                 sql.NullString
 	UpstreamTimeoutMS           int64
@@ -33,7 +33,7 @@ type Row struct {
 // ToRow encodes f for storage. Services are sorted, as Moodle stores them.
 func (f *Function) ToRow() (Row, error) {
 	r := Row{Name: f.Name, ClassName: f.ClassName, MethodName: f.MethodName, Component: f.Component,
-		Description: f.Description, Type: f.Type, Deprecated: f.Deprecated}
+		Description: f.Description, Type: f.Type, Deprecated: f.Deprecated, Destructive: f.Destructive}
 	if r.MethodName == "" {
 		r.MethodName = "execute"
 	}
@@ -67,7 +67,7 @@ func (f *Function) ToRow() (Row, error) {
 // Function decodes a stored row.
 func (r Row) Function() (*Function, error) {
 	f := &Function{Name: r.Name, ClassName: r.ClassName, MethodName: r.MethodName, ClassPath: r.ClassPath.String,
-		Component: r.Component, Description: r.Description, Type: r.Type, Deprecated: r.Deprecated,
+		Component: r.Component, Description: r.Description, Type: r.Type, Deprecated: r.Deprecated, Destructive: r.Destructive,
 		Capabilities: splitList(r.Capabilities.String), Services: splitList(r.Services.String)}
 	f.Params = &Description{}
 	if err := json.Unmarshal([]byte(r.Parameters), f.Params); err != nil {
@@ -87,7 +87,7 @@ func (r Row) Function() (*Function, error) {
 
 func (r *Row) args() []any {
 	return []any{r.Name, r.ClassName, r.MethodName, r.ClassPath, r.Component, r.Capabilities, r.Services,
-		r.Description, r.Type, r.Deprecated, r.Parameters, r.Returns, r.UpstreamURL, r.UpstreamTimeoutMS}
+		r.Description, r.Type, r.Deprecated, r.Parameters, r.Returns, r.UpstreamURL, r.UpstreamTimeoutMS, r.Destructive}
 }
 
 func nullIfEmpty(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
@@ -111,7 +111,7 @@ func ListRows(ctx context.Context, q db.Querier) ([]Row, error) {
 		var r Row
 		if err := rows.Scan(&r.Name, &r.ClassName, &r.MethodName, &r.ClassPath, &r.Component, &r.Capabilities,
 			&r.Services, &r.Description, &r.Type, &r.Deprecated, &r.Parameters, &r.Returns, &r.UpstreamURL,
-			&r.UpstreamTimeoutMS); err != nil {
+			&r.UpstreamTimeoutMS, &r.Destructive); err != nil {
 			return nil, db.Translate(err)
 		}
 		out = append(out, r)
@@ -139,14 +139,14 @@ func List(ctx context.Context, q db.Querier) ([]*Function, error) {
 // InsertRows stores new functions.
 func InsertRows(ctx context.Context, q db.Querier, rows []Row) error {
 	return execEach(ctx, q, `INSERT INTO external_functions (`+functionColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, rows, (*Row).args)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`, rows, (*Row).args)
 }
 
 // UpdateRows rewrites stored functions, matched by name.
 func UpdateRows(ctx context.Context, q db.Querier, rows []Row) error {
 	return execEach(ctx, q, `UPDATE external_functions SET classname = $2, methodname = $3, classpath = $4,
 		component = $5, capabilities = $6, services = $7, description = $8, type = $9, deprecated = $10,
-		parameters = $11, returns = $12, upstream_url = $13, upstream_timeout_ms = $14 WHERE name = $1`, rows, (*Row).args)
+		parameters = $11, returns = $12, upstream_url = $13, upstream_timeout_ms = $14, destructive = $15 WHERE name = $1`, rows, (*Row).args)
 }
 
 // DeleteByName removes functions; their links to services go with them.

@@ -49,7 +49,7 @@ func (p *Pipeline) Dispatch(ctx context.Context, call *Call) (res *Result, err e
 	req := services.AuthRequest{Token: call.Token, Function: call.Function,
 		RemoteIP: call.RemoteIP, Protocol: call.Protocol, Looked: true, Installed: found}
 	if found {
-		req.FunctionCaps = entry.Capabilities
+		req.FunctionCaps, req.FunctionRead = entry.Capabilities, entry.Type == "read"
 	}
 	if caller, err = p.Auth.Authorize(ctx, req); err != nil {
 		return nil, err

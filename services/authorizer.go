@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,6 +18,8 @@ type FunctionInfo interface {
 	// FunctionCapabilities returns the capabilities function name declares;
 	// ok is false when no function has that name.
 	FunctionCapabilities(name string) (caps []string, ok bool)
+	// FunctionIsRead reports whether function name is installed and of type read.
+	FunctionIsRead(name string) bool
 }
 
 // AuthRequest is what a protocol server knows about a call when it asks
@@ -25,12 +28,14 @@ type AuthRequest struct {
 	Token    string // the wstoken value
 	Function string // the wsfunction name
 	RemoteIP string // the caller's address, with or without a port
-	Protocol string // rest, xmlrpc or soap
+	Protocol string // rest, xmlrpc, soap or mcp; other names (admin, "") skip the protocol checks
 	// Looked says the caller has already looked Function up in the catalog:
-	// Installed and FunctionCaps are its answer, and Authorize does not ask again.
+	// Installed, FunctionCaps and FunctionRead are its answer, and Authorize
+	// does not ask again.
 	Looked       bool
 	Installed    bool
 	FunctionCaps []string
+	FunctionRead bool // the function is of type read
 }
 
 // AuthorizerOptions tunes an Authorizer; the zero value is the default.
@@ -47,6 +52,9 @@ type AuthorizerOptions struct {
 	// RequireProtocolCapability adds Moodle's check that the user holds
 	// webservice/<protocol>:use.
 	RequireProtocolCapability bool
+	// Protocols, when not nil, are the protocols enabled on the site; a call
+	// over another answers wsgate.ErrServiceNotAvailable.
+	Protocols []string
 	// MaxUnknownTokens bounds the cache of token values known not to exist. Default 10000.
 	MaxUnknownTokens int
 	// Now is the clock (default time.Now).
@@ -69,6 +77,9 @@ type Authorizer struct {
 	cache
 	access    accessLog
 	knownCaps atomic.Pointer[map[string]struct{}] // the capabilities of the last policy loaded
+
+	hookMu sync.Mutex
+	hooks  []func(Change) // told after every invalidation (OnInvalidate)
 
 	startOnce sync.Once
 	done      chan struct{}
@@ -112,8 +123,13 @@ func NewAuthorizer(store *Store, funcs FunctionInfo, opts AuthorizerOptions) *Au
 //     service is restricted, the user is authorised for it, that
 //     authorisation has not expired and its IP restriction allows the caller;
 //     the user holds the service's required capability (wsgate.ErrAccess);
-//  7. unless IgnoreFunctionCapabilities, the user holds every capability the
+//  7. a read-only token calls only functions of type read (wsgate.ErrAccess);
+//  8. unless IgnoreFunctionCapabilities, the user holds every capability the
 //     function declares (wsgate.ErrNoPermissions).
+//
+// Before 5, a request naming a protocol must use one enabled on the site
+// (AuthorizerOptions.Protocols) and for the token's service
+// (Service.Protocols); otherwise wsgate.ErrServiceNotAvailable.
 //
 // The returned Caller's Capabilities map is shared: read it, never write it.
 // When data is not cached and the store cannot be read, it returns
@@ -127,9 +143,10 @@ func (a *Authorizer) Authorize(ctx context.Context, req AuthRequest) (*wsgate.Ca
 	if req.Function == "" {
 		return nil, wsgate.ErrInvalidParameter.WithDebug("Missing function name")
 	}
-	fcaps, ok := req.FunctionCaps, req.Installed
+	fcaps, ok, read := req.FunctionCaps, req.Installed, req.FunctionRead
 	if !req.Looked {
 		fcaps, ok = a.funcs.FunctionCapabilities(req.Function)
+		read = tok.readOnly && a.funcs.FunctionIsRead(req.Function) // asked only when it matters
 	}
 	if !ok {
 		return nil, wsgate.ErrInvalidRecord
@@ -140,6 +157,10 @@ func (a *Authorizer) Authorize(ctx context.Context, req AuthRequest) (*wsgate.Ca
 	}
 	if err := svc.admits(usr, req.Function, req.RemoteIP, now); err != nil {
 		return nil, err
+	}
+	if tok.readOnly && !read {
+		return nil, wsgate.ErrAccess.WithDebugf("Access to the function %s() is not allowed: "+
+			"the token is read-only and the function is not of type read", req.Function)
 	}
 	if !a.opts.IgnoreFunctionCapabilities {
 		for _, c := range fcaps {
@@ -159,6 +180,7 @@ func (a *Authorizer) Authorize(ctx context.Context, req AuthRequest) (*wsgate.Ca
 		RemoteIP:     req.RemoteIP,
 		Capabilities: usr.caps,
 		IsSiteAdmin:  usr.admin,
+		ReadOnly:     tok.readOnly,
 	}, nil
 }
 
@@ -218,7 +240,41 @@ func (a *Authorizer) Invalidate() { a.InvalidateChange(Change{All: true}) }
 
 // InvalidateChange drops what c names from the cache; the Store calls it
 // after each committed change.
-func (a *Authorizer) InvalidateChange(c Change) { a.cache.invalidate(c) }
+func (a *Authorizer) InvalidateChange(c Change) {
+	a.cache.invalidate(c)
+	a.hookMu.Lock()
+	hooks := a.hooks
+	a.hookMu.Unlock()
+	for _, h := range hooks {
+		h(c)
+	}
+}
+
+// OnInvalidate registers fn to be told, after the cache dropped it, of
+// every change the authorizer is told about (Invalidate is Change{All:
+// true}). fn runs on the invalidating goroutine and must not block: open
+// MCP sessions use it to tell their clients that their tools changed.
+func (a *Authorizer) OnInvalidate(fn func(Change)) {
+	a.hookMu.Lock()
+	defer a.hookMu.Unlock()
+	a.hooks = append(a.hooks[:len(a.hooks):len(a.hooks)], fn)
+}
+
+// protocolEnabled refuses a request over a call protocol (one of
+// Protocols) the site or the service svc (nil when the token's service is
+// gone) has switched off; other names ("", "admin") are not call protocols.
+func (a *Authorizer) protocolEnabled(svc *serviceEntry, protocol string) error {
+	if !slices.Contains(Protocols, protocol) {
+		return nil
+	}
+	if a.opts.Protocols != nil && !slices.Contains(a.opts.Protocols, protocol) {
+		return wsgate.ErrServiceNotAvailable.WithDebugf("The %s protocol is not enabled on this site", protocol)
+	}
+	if svc != nil && svc.protocols != nil && !slices.Contains(svc.protocols, protocol) {
+		return wsgate.ErrServiceNotAvailable.WithDebugf("The %s protocol is not enabled for the service %q", protocol, svc.name)
+	}
+	return nil
+}
 
 // tokenUser runs the checks every entry point shares, in Moodle's order: the
 // token exists, has not expired (else it is deleted), its IP restriction

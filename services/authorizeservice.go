@@ -55,6 +55,7 @@ func (a *Authorizer) AuthorizeService(ctx context.Context, req AuthRequest) (*ws
 		RemoteIP:     req.RemoteIP,
 		Capabilities: usr.caps,
 		IsSiteAdmin:  usr.admin,
+		ReadOnly:     tok.readOnly,
 	}, nil
 }
 

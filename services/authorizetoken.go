@@ -20,10 +20,14 @@ func (a *Authorizer) AuthorizeToken(ctx context.Context, req AuthRequest) error 
 	return err
 }
 
-// authenticate is tokenUser followed by the protocol capability check.
+// authenticate is tokenUser followed by the protocol checks: enabled on the
+// site and for the service, and the protocol capability.
 func (a *Authorizer) authenticate(ctx context.Context, req AuthRequest) (*tokenEntry, *policy, *userEntry, error) {
 	tok, pol, usr, err := a.tokenUser(ctx, req)
 	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := a.protocolEnabled(pol.services[tok.serviceID], req.Protocol); err != nil {
 		return nil, nil, nil, err
 	}
 	if a.opts.RequireProtocolCapability {

@@ -20,6 +20,7 @@ type tokenEntry struct {
 	id, userID, serviceID int64
 	ip                    IPRestriction
 	validUntil            int64
+	readOnly              bool         // only functions of type read
 	loadedAt              int64        // unix nanoseconds
 	lastAccess            atomic.Int64 // newest lastaccess stored or queued for writing
 }
@@ -53,6 +54,7 @@ type serviceEntry struct {
 	restricted                 bool
 	requiredCap                string
 	downloadFiles, uploadFiles bool
+	protocols                  []string // nil: every protocol the site enables
 	functions                  map[string]struct{}
 	functionNames              []string // the keys of functions, sorted
 }
@@ -275,9 +277,9 @@ func (a *Authorizer) loadToken(ctx context.Context, key tokenKey, now int64) (*t
 	t := &tokenEntry{loadedAt: now}
 	var ip sql.NullString
 	var until, last sql.NullInt64
-	err := a.store.q.QueryRowContext(ctx, `SELECT id, userid, externalserviceid, iprestriction, validuntil, lastaccess
-		FROM external_tokens WHERE tokenhash = $1 AND tokentype = 0`, hex.EncodeToString(key[:])).
-		Scan(&t.id, &t.userID, &t.serviceID, &ip, &until, &last)
+	err := a.store.q.QueryRowContext(ctx, `SELECT id, userid, externalserviceid, iprestriction, validuntil, lastaccess,
+		readonly FROM external_tokens WHERE tokenhash = $1 AND tokentype = 0`, hex.EncodeToString(key[:])).
+		Scan(&t.id, &t.userID, &t.serviceID, &ip, &until, &last, &t.readOnly)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -296,15 +298,18 @@ func (a *Authorizer) loadPolicy(ctx context.Context, now int64) (*policy, error)
 	p := &policy{services: make(map[int64]*serviceEntry), roleCaps: make(map[int64][]string),
 		capabilities: make(map[string]struct{}), loadedAt: now}
 	rows, err := q.QueryContext(ctx, `SELECT id, name, shortname, enabled, requiredcapability, restrictedusers,
-		downloadfiles, uploadfiles FROM external_services`)
+		downloadfiles, uploadfiles, protocols FROM external_services`)
 	if err := eachRow(rows, err, func(r scanner) error {
 		s := &serviceEntry{functions: make(map[string]struct{})}
-		var shortname, reqcap sql.NullString
+		var shortname, reqcap, protos sql.NullString
 		if err := r.Scan(&s.id, &s.name, &shortname, &s.enabled, &reqcap, &s.restricted,
-			&s.downloadFiles, &s.uploadFiles); err != nil {
+			&s.downloadFiles, &s.uploadFiles, &protos); err != nil {
 			return err
 		}
 		s.shortname, s.requiredCap = shortname.String, reqcap.String
+		if protos.Valid {
+			s.protocols = SplitProtocols(protos.String)
+		}
 		p.services[s.id] = s
 		return nil
 	}); err != nil {

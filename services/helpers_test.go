@@ -3,6 +3,7 @@ package services_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -40,6 +41,12 @@ func (f fakeFunctions) FunctionCapabilities(name string) ([]string, bool) {
 	return c, ok
 }
 
+// FunctionIsRead: the functions whose names end in _write are of type write.
+func (f fakeFunctions) FunctionIsRead(name string) bool {
+	_, ok := f[name]
+	return ok && !strings.HasSuffix(name, "_write")
+}
+
 // testFunctions are the functions every env knows.
 var testFunctions = fakeFunctions{
 	"core_a":       nil,
@@ -47,6 +54,7 @@ var testFunctions = fakeFunctions{
 	"core_capped":  {"mod/x:view"},
 	"core_two":     {"mod/x:view", "mod/x:edit"},
 	"core_outside": nil, // exists, in no service by default
+	"core_a_write": nil, // of type write
 }
 
 // env is a store, an authorizer and a clock over one database.

@@ -14,7 +14,7 @@ type Profile struct {
 	UserID                        int64
 	Username, FirstName, LastName string
 	DownloadFiles, UploadFiles    bool
-	Functions                     []string // the service's functions, sorted; shared: read it, never write it
+	Functions                     []string // the service's functions (read ones for a read-only token), sorted; shared: read it, never write it
 }
 
 // Profile returns the user and service of c, a caller Authorize returned,
@@ -43,6 +43,15 @@ func (a *Authorizer) Profile(ctx context.Context, c *wsgate.Caller) (Profile, er
 	if svc == nil {
 		return Profile{}, notFound("external_services", sql.ErrNoRows)
 	}
+	fns := svc.functionNames
+	if c.ReadOnly { // a read-only token sees the functions it may call
+		fns = make([]string, 0, len(svc.functionNames))
+		for _, f := range svc.functionNames {
+			if a.funcs.FunctionIsRead(f) {
+				fns = append(fns, f)
+			}
+		}
+	}
 	return Profile{UserID: usr.id, Username: usr.username, FirstName: usr.firstName, LastName: usr.lastName,
-		DownloadFiles: svc.downloadFiles, UploadFiles: svc.uploadFiles, Functions: svc.functionNames}, nil
+		DownloadFiles: svc.downloadFiles, UploadFiles: svc.uploadFiles, Functions: fns}, nil
 }

@@ -9,15 +9,18 @@ import (
 )
 
 const serviceColumns = `id, name, shortname, enabled, requiredcapability, restrictedusers, component,
-	downloadfiles, uploadfiles, timecreated, timemodified`
+	downloadfiles, uploadfiles, timecreated, timemodified, protocols`
 
 func scanService(row scanner) (Service, error) {
 	var sv Service
-	var shortname, reqcap, component sql.NullString
+	var shortname, reqcap, component, protos sql.NullString
 	var modified sql.NullInt64
 	if err := row.Scan(&sv.ID, &sv.Name, &shortname, &sv.Enabled, &reqcap, &sv.RestrictedUsers, &component,
-		&sv.DownloadFiles, &sv.UploadFiles, &sv.TimeCreated, &modified); err != nil {
+		&sv.DownloadFiles, &sv.UploadFiles, &sv.TimeCreated, &modified, &protos); err != nil {
 		return Service{}, notFound("external_services", err)
+	}
+	if protos.Valid {
+		sv.Protocols = SplitProtocols(protos.String)
 	}
 	sv.Shortname, sv.RequiredCapability, sv.Component = shortname.String, reqcap.String, component.String
 	sv.TimeModified = modified.Int64
@@ -31,7 +34,7 @@ func validateService(sv *Service) error {
 	if sv.Name == "" {
 		return invalidf("service name is empty")
 	}
-	return nil
+	return ValidateProtocols(sv.Protocols)
 }
 
 // CreateService adds a service and returns it with its id and timestamps. A
@@ -42,10 +45,10 @@ func (s *Store) CreateService(ctx context.Context, sv Service) (Service, error) 
 	}
 	sv.TimeCreated, sv.TimeModified = s.now(), 0
 	err := s.q.QueryRowContext(ctx, `INSERT INTO external_services (name, shortname, enabled, requiredcapability,
-		restrictedusers, component, downloadfiles, uploadfiles, timecreated)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		restrictedusers, component, downloadfiles, uploadfiles, timecreated, protocols)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 		sv.Name, nullString(sv.Shortname), sv.Enabled, nullString(sv.RequiredCapability), sv.RestrictedUsers,
-		nullString(sv.Component), sv.DownloadFiles, sv.UploadFiles, sv.TimeCreated).Scan(&sv.ID)
+		nullString(sv.Component), sv.DownloadFiles, sv.UploadFiles, sv.TimeCreated, protocolsColumn(sv.Protocols)).Scan(&sv.ID)
 	if err != nil {
 		return Service{}, db.Translate(err)
 	}
@@ -61,9 +64,9 @@ func (s *Store) UpdateService(ctx context.Context, sv Service) (Service, error) 
 	}
 	out, err := scanService(s.q.QueryRowContext(ctx, `UPDATE external_services SET name = $2, shortname = $3,
 		enabled = $4, requiredcapability = $5, restrictedusers = $6, component = $7, downloadfiles = $8,
-		uploadfiles = $9, timemodified = $10 WHERE id = $1 RETURNING `+serviceColumns,
+		uploadfiles = $9, timemodified = $10, protocols = $11 WHERE id = $1 RETURNING `+serviceColumns,
 		sv.ID, sv.Name, nullString(sv.Shortname), sv.Enabled, nullString(sv.RequiredCapability), sv.RestrictedUsers,
-		nullString(sv.Component), sv.DownloadFiles, sv.UploadFiles, s.now()))
+		nullString(sv.Component), sv.DownloadFiles, sv.UploadFiles, s.now(), protocolsColumn(sv.Protocols)))
 	if err != nil {
 		return Service{}, err
 	}

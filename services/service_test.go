@@ -2,6 +2,7 @@ package services_test
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -22,7 +23,7 @@ func TestServices(t *testing.T) {
 		want := services.Service{ID: sv.ID, Name: "Mobile", Shortname: "mobile", Enabled: true,
 			RequiredCapability: "mod/x:use", RestrictedUsers: true, Component: "core", DownloadFiles: true,
 			TimeCreated: e.clock.Unix()}
-		if sv != want {
+		if !reflect.DeepEqual(sv, want) {
 			t.Fatalf("created %+v, want %+v", sv, want)
 		}
 		custom, err := e.s.CreateService(ctx, services.Service{Name: "Custom"})
@@ -35,7 +36,7 @@ func TestServices(t *testing.T) {
 			"shortname": func() (services.Service, error) { return e.s.ServiceByShortname(ctx, "mobile") },
 			"name":      func() (services.Service, error) { return e.s.ServiceByName(ctx, "Mobile") },
 		} {
-			if got, err := get(); err != nil || got != want {
+			if got, err := get(); err != nil || !reflect.DeepEqual(got, want) {
 				t.Errorf("by %s = %+v, %v", name, got, err)
 			}
 		}

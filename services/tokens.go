@@ -24,7 +24,7 @@ const lastAccessUpdateSecs = 60
 // touchBatch bounds the rows one TouchTokens statement updates.
 const touchBatch = 500
 
-const tokenColumns = `id, userid, externalserviceid, creatorid, iprestriction, validuntil, timecreated, lastaccess, name`
+const tokenColumns = `id, userid, externalserviceid, creatorid, iprestriction, validuntil, timecreated, lastaccess, name, readonly`
 
 // HashToken returns the hex SHA-256 of a token value, the form the store keeps.
 func HashToken(token string) string {
@@ -36,7 +36,7 @@ func scanToken(row scanner) (Token, error) {
 	var t Token
 	var creator, until, last sql.NullInt64
 	var ip sql.NullString
-	if err := row.Scan(&t.ID, &t.UserID, &t.ServiceID, &creator, &ip, &until, &t.TimeCreated, &last, &t.Name); err != nil {
+	if err := row.Scan(&t.ID, &t.UserID, &t.ServiceID, &creator, &ip, &until, &t.TimeCreated, &last, &t.Name, &t.ReadOnly); err != nil {
 		return Token{}, notFound("external_tokens", err)
 	}
 	t.CreatorID, t.IPRestriction, t.ValidUntil, t.LastAccess = creator.Int64, ip.String, until.Int64, last.Int64
@@ -95,7 +95,8 @@ func (s *Store) CreateToken(ctx context.Context, spec TokenSpec) (string, Token,
 		spec.Name = "Webservice-" + randomString(5)
 	}
 	t := Token{UserID: spec.UserID, ServiceID: spec.ServiceID, CreatorID: spec.CreatorID,
-		IPRestriction: spec.IPRestriction, ValidUntil: spec.ValidUntil, TimeCreated: s.now(), Name: spec.Name}
+		IPRestriction: spec.IPRestriction, ValidUntil: spec.ValidUntil, TimeCreated: s.now(), Name: spec.Name,
+		ReadOnly: spec.ReadOnly}
 	for attempt := 1; ; attempt++ {
 		value := spec.Value
 		if value == "" {
@@ -103,9 +104,9 @@ func (s *Store) CreateToken(ctx context.Context, spec TokenSpec) (string, Token,
 		}
 		hash := HashToken(value)
 		err := s.q.QueryRowContext(ctx, `INSERT INTO external_tokens (tokenhash, tokentype, userid, externalserviceid,
-			creatorid, iprestriction, validuntil, timecreated, name) VALUES ($1, 0, $2, $3, $4, $5, $6, $7, $8)
+			creatorid, iprestriction, validuntil, timecreated, name, readonly) VALUES ($1, 0, $2, $3, $4, $5, $6, $7, $8, $9)
 			RETURNING id`, hash, t.UserID, t.ServiceID, nullInt(t.CreatorID), nullString(t.IPRestriction),
-			nullInt(t.ValidUntil), t.TimeCreated, t.Name).Scan(&t.ID)
+			nullInt(t.ValidUntil), t.TimeCreated, t.Name, t.ReadOnly).Scan(&t.ID)
 		if err == nil {
 			s.announce(Change{Tokens: []string{hash}})
 			return value, t, nil
@@ -152,7 +153,7 @@ func (s *Store) TokensForUser(ctx context.Context, userID int64) ([]Token, error
 // ValidTokenFor finds a token login/token.php may hand out again, as Moodle
 // does: among the permanent tokens of user userID for service serviceID it
 // deletes the expired ones, skips those whose IP restriction refuses remoteIP
-// ("" skips no token) and returns the most recent remaining one, or a
+// ("" skips no token) and read-only ones, and returns the most recent remaining one, or a
 // not-found error. The value cannot be returned (only its hash is kept): the
 // caller gets the token's description.
 func (s *Store) ValidTokenFor(ctx context.Context, userID, serviceID int64, remoteIP string) (Token, error) {
@@ -171,6 +172,7 @@ func (s *Store) ValidTokenFor(ctx context.Context, userID, serviceID int64, remo
 				if err := tx.DeleteToken(ctx, t.ID); err != nil && !isNotFound(err) {
 					return err
 				}
+			case t.ReadOnly: // a login hands out a full token
 			case remoteIP != "" && t.IPRestriction != "" && !AddressInSubnet(remoteIP, t.IPRestriction):
 			default:
 				found = t

@@ -60,6 +60,9 @@ type Service struct {
 	UploadFiles        bool
 	TimeCreated        int64 // unix seconds
 	TimeModified       int64 // unix seconds, 0 when never modified
+	// Protocols are the protocols the service may be called over, among
+	// those the site enables; nil for all of them.
+	Protocols []string
 }
 
 // ServiceUser authorises a user to use a restricted service (external_services_users).
@@ -83,6 +86,7 @@ type Token struct {
 	TimeCreated   int64
 	LastAccess    int64 // unix seconds, 0 when never used
 	Name          string
+	ReadOnly      bool // only functions of type read may be called with it
 }
 
 // TokenSpec is what CreateToken needs to make a token.
@@ -93,6 +97,7 @@ type TokenSpec struct {
 	IPRestriction string // "" for any address
 	ValidUntil    int64  // unix seconds, 0 for no expiry
 	Name          string // "" for Moodle's default "Webservice-<5 random chars>"
+	ReadOnly      bool   // the token may call only functions of type read
 	// Value is the token value to store, 32 lowercase hex characters, for a
 	// caller that derives values it can compute again (login/token.php reuse)
 	// or imports Moodle tokens; "" draws one from crypto/rand. A value in use

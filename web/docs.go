@@ -129,11 +129,14 @@ type docsBody struct {
 	OpenAPIURL string
 	ForToken   bool   // shown to a token holder
 	Username   string // the token's user
+	Agents     agentsDoc
 }
 
 // serviceDoc documents the functions of sv; token, when not empty, goes
-// into the WSDL and OpenAPI links of a token holder's page.
-func (s *site) serviceDoc(ctx context.Context, r *http.Request, sv services.Service, token string) (docsBody, error) {
+// into the WSDL, OpenAPI and MCP links of a token holder's page; readOnly
+// says the token is read-only.
+func (s *site) serviceDoc(ctx context.Context, r *http.Request, sv services.Service, token string,
+	readOnly bool) (docsBody, error) {
 	names, err := s.store.ServiceFunctionNames(ctx, sv.ID)
 	if err != nil {
 		return docsBody{}, err
@@ -160,6 +163,7 @@ func (s *site) serviceDoc(ctx context.Context, r *http.Request, sv services.Serv
 		b.WSDLURL = base + soapPath + "?wsdl=1&wstoken=TOKEN"
 		b.OpenAPIURL = "/admin/services/" + itoa(sv.ID) + "/openapi.json"
 	}
+	b.Agents = agentsOf(base, sv, b.Functions, token, readOnly)
 	return b, nil
 }
 
@@ -169,7 +173,7 @@ func (s *site) serviceDocs(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 	if !ok {
 		return
 	}
-	b, err := s.serviceDoc(r.Context(), r, sv, "")
+	b, err := s.serviceDoc(r.Context(), r, sv, "", false)
 	if err != nil {
 		s.internalError(w, r, err)
 		return
@@ -276,7 +280,7 @@ func (s *site) tokenDocs(w http.ResponseWriter, r *http.Request) {
 		s.internalError(w, r, err)
 		return
 	}
-	b, err := s.serviceDoc(r.Context(), r, sv, token)
+	b, err := s.serviceDoc(r.Context(), r, sv, token, caller.ReadOnly)
 	if err != nil {
 		s.internalError(w, r, err)
 		return

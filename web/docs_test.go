@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"wsgate/services"
 )
 
 // An administrator reads any service's documentation; /admin/docs/{shortname}
@@ -65,6 +67,8 @@ func TestTokenDocs(t *testing.T) {
 		}
 		r.has("fn-core_webservice_get_site_info", "fn-core_user_get_users_by_field", "wsdl-link", "openapi-link")
 		r.lacks("fn-core_user_create_users", "Log out").contains("for the token of <strong>caller</strong>")
+		r.has("agents", "mcp-url", "mcp-config", "mcp-tools").contains("Bearer "+token, "/webservice/mcp/server.php",
+			"<code>core_webservice_get_site_info</code> – read-only")
 		if href := attr(r.byID("wsdl-link"), "href"); !strings.HasSuffix(href, "/webservice/soap/server.php?wsdl=1&wstoken="+token) {
 			t.Errorf("WSDL link %q", href)
 		}
@@ -82,6 +86,18 @@ func TestTokenDocs(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodGet, f.srv.URL+"/webservice/docs", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	c.do(req).want(http.StatusOK).has("fn-core_webservice_get_site_info")
+
+	// A read-only token's AI agents section lists the read functions only.
+	caller, err := f.store.UserByUsername(ctx, "caller")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readOnly, _, err := f.store.CreateToken(ctx, services.TokenSpec{UserID: caller.ID, ServiceID: mobile.ID, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.get("/webservice/docs?wstoken=" + readOnly).want(http.StatusOK).has("mcp-tools").
+		contains("a read-only token: read functions only").lacks("– write")
 
 	// A disabled service has no documentation.
 	mobile.Enabled = false

@@ -242,8 +242,22 @@ func TestCustomService(t *testing.T) {
 		"requiredcapability": {"moodle/user:viewdetails"}})
 	r.wantRedirect("/admin/services")
 	if got := f.service("reporting"); got.Name != "Reporting v2" || got.RestrictedUsers ||
-		got.RequiredCapability != "moodle/user:viewdetails" {
+		got.RequiredCapability != "moodle/user:viewdetails" || got.Protocols != nil {
 		t.Errorf("edited %+v", got)
+	}
+	// Its protocols: the checked ones, then every protocol again.
+	c.get(edit).want(http.StatusOK).has("protocols-all", "protocol-mcp", "protocol-rest")
+	r = c.submit(edit, edit, url.Values{"name": {"Reporting v2"}, "shortname": {"reporting"}, "enabled": {"1"},
+		"protocols": {"rest", "mcp"}})
+	r.wantRedirect("/admin/services")
+	if got := f.service("reporting"); strings.Join(got.Protocols, ",") != "rest,mcp" {
+		t.Errorf("protocols after checking rest and mcp: %v", got.Protocols)
+	}
+	r = c.submit(edit, edit, url.Values{"name": {"Reporting v2"}, "shortname": {"reporting"}, "enabled": {"1"},
+		"requiredcapability": {"moodle/user:viewdetails"}, "protocols_all": {"1"}, "protocols": {"rest"}})
+	r.wantRedirect("/admin/services")
+	if got := f.service("reporting"); got.Protocols != nil {
+		t.Errorf("protocols after checking every protocol: %v", got.Protocols)
 	}
 
 	// Revoke the token, withdraw the user, delete the service.

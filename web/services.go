@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -68,10 +69,29 @@ type serviceFormBody struct {
 // serviceLabels name the fields of a service in messages.
 var serviceLabels = map[string]string{"name": "Name", "shortname": "Short name", "enabled": "Enabled",
 	"requiredcapability": "Required capability", "restrictedusers": "Authorised users only",
-	"downloadfiles": "Can download files", "uploadfiles": "Can upload files", "component": "Component"}
+	"downloadfiles": "Can download files", "uploadfiles": "Can upload files", "component": "Component",
+	"protocols": "Protocols"}
 
 // Labels returns the labels of the form's fields.
 func (serviceFormBody) Labels() map[string]string { return serviceLabels }
+
+// AllProtocols reports whether the service takes every protocol the site enables.
+func (b serviceFormBody) AllProtocols() bool { return b.Service.Protocols == nil }
+
+// protocolChoice is one protocol of the form, checked when the service lists it.
+type protocolChoice struct {
+	Name    string
+	Checked bool
+}
+
+// ProtocolChoices are the protocols the form offers.
+func (b serviceFormBody) ProtocolChoices() []protocolChoice {
+	out := make([]protocolChoice, len(services.Protocols))
+	for i, p := range services.Protocols {
+		out[i] = protocolChoice{Name: p, Checked: slices.Contains(b.Service.Protocols, p)}
+	}
+	return out
+}
 
 func (s *site) renderServiceForm(w http.ResponseWriter, r *http.Request, c *reqCtx, status int, b serviceFormBody) {
 	caps, err := s.store.ListCapabilities(r.Context())
@@ -94,20 +114,22 @@ func (s *site) serviceNew(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 
 // serviceInput is the admin API's body of a service.
 type serviceInput struct {
-	Name               string `json:"name"`
-	Shortname          string `json:"shortname"`
-	Enabled            bool   `json:"enabled"`
-	RequiredCapability string `json:"requiredcapability"`
-	RestrictedUsers    bool   `json:"restrictedusers"`
-	DownloadFiles      bool   `json:"downloadfiles"`
-	UploadFiles        bool   `json:"uploadfiles"`
+	Name               string   `json:"name"`
+	Shortname          string   `json:"shortname"`
+	Enabled            bool     `json:"enabled"`
+	RequiredCapability string   `json:"requiredcapability"`
+	RestrictedUsers    bool     `json:"restrictedusers"`
+	DownloadFiles      bool     `json:"downloadfiles"`
+	UploadFiles        bool     `json:"uploadfiles"`
+	Protocols          []string `json:"protocols"`
 }
 
 // componentServiceInput is what may change on a component service.
 type componentServiceInput struct {
-	Enabled       bool `json:"enabled"`
-	DownloadFiles bool `json:"downloadfiles"`
-	UploadFiles   bool `json:"uploadfiles"`
+	Enabled       bool     `json:"enabled"`
+	DownloadFiles bool     `json:"downloadfiles"`
+	UploadFiles   bool     `json:"uploadfiles"`
+	Protocols     []string `json:"protocols"`
 }
 
 // serviceFromForm reads a service form into in and onto sv, for showing it again.
@@ -117,7 +139,17 @@ func serviceFromForm(r *http.Request, sv *services.Service) serviceInput {
 		Shortname: strings.TrimSpace(r.PostFormValue("shortname")), Enabled: on("enabled"),
 		RequiredCapability: strings.TrimSpace(r.PostFormValue("requiredcapability")),
 		RestrictedUsers:    on("restrictedusers"), DownloadFiles: on("downloadfiles"), UploadFiles: on("uploadfiles")}
-	sv.Enabled, sv.DownloadFiles, sv.UploadFiles = in.Enabled, in.DownloadFiles, in.UploadFiles
+	// Every protocol the site enables, or those checked (none checked is
+	// every protocol too: a service is switched off with enabled).
+	if !on("protocols_all") && len(r.PostForm["protocols"]) > 0 {
+		in.Protocols = []string{}
+		for _, p := range r.PostForm["protocols"] {
+			if !slices.Contains(in.Protocols, p) {
+				in.Protocols = append(in.Protocols, p)
+			}
+		}
+	}
+	sv.Enabled, sv.DownloadFiles, sv.UploadFiles, sv.Protocols = in.Enabled, in.DownloadFiles, in.UploadFiles, in.Protocols
 	if sv.Component == "" {
 		sv.Name, sv.Shortname, sv.RequiredCapability, sv.RestrictedUsers = in.Name, in.Shortname,
 			in.RequiredCapability, in.RestrictedUsers
@@ -152,7 +184,7 @@ func (s *site) serviceEdit(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 }
 
 // serviceUpdate saves the form of a service; of a component service only
-// enabled, downloadfiles and uploadfiles.
+// enabled, downloadfiles, uploadfiles and protocols.
 func (s *site) serviceUpdate(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 	sv, ok := s.serviceOf(w, r)
 	if !ok {
@@ -161,7 +193,8 @@ func (s *site) serviceUpdate(w http.ResponseWriter, r *http.Request, c *reqCtx) 
 	in := serviceFromForm(r, &sv)
 	var body any = in
 	if sv.Component != "" {
-		body = componentServiceInput{Enabled: in.Enabled, DownloadFiles: in.DownloadFiles, UploadFiles: in.UploadFiles}
+		body = componentServiceInput{Enabled: in.Enabled, DownloadFiles: in.DownloadFiles, UploadFiles: in.UploadFiles,
+			Protocols: in.Protocols}
 	}
 	if err := s.api.do(r.Context(), c.caller, http.MethodPut, "/services/"+itoa(sv.ID), body, nil); err != nil {
 		s.formFailed(w, r, c, err, func(status int, fe *formError) {

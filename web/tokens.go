@@ -19,6 +19,7 @@ type tokenRow struct {
 type tokenForm struct {
 	UserID, ServiceID          int64
 	Name, IPRestriction, Until string
+	ReadOnly                   bool
 }
 
 // tokensBody is the data of the tokens page.
@@ -33,7 +34,7 @@ type tokensBody struct {
 
 // tokenLabels name the fields of a token in messages.
 var tokenLabels = map[string]string{"user_id": "User", "service_id": "Service", "name": "Name",
-	"iprestriction": "IP restriction", "validuntil": "Valid until"}
+	"iprestriction": "IP restriction", "validuntil": "Valid until", "readonly": "Read-only"}
 
 // Labels returns the labels of the form's fields.
 func (tokensBody) Labels() map[string]string { return tokenLabels }
@@ -93,7 +94,7 @@ type tokenCreatedBody struct {
 func (s *site) tokenCreate(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 	f := tokenForm{Name: strings.TrimSpace(r.PostFormValue("name")),
 		IPRestriction: strings.TrimSpace(r.PostFormValue("iprestriction")),
-		Until:         strings.TrimSpace(r.PostFormValue("validuntil"))}
+		Until:         strings.TrimSpace(r.PostFormValue("validuntil")), ReadOnly: r.PostFormValue("readonly") == "1"}
 	f.UserID, _ = strconv.ParseInt(r.PostFormValue("user_id"), 10, 64)
 	f.ServiceID, _ = strconv.ParseInt(r.PostFormValue("service_id"), 10, 64)
 	var err error
@@ -108,7 +109,8 @@ func (s *site) tokenCreate(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 	}
 	if err == nil {
 		err = s.api.do(r.Context(), c.caller, http.MethodPost, "/tokens", map[string]any{"user_id": f.UserID,
-			"service_id": f.ServiceID, "name": f.Name, "iprestriction": f.IPRestriction, "validuntil": until}, &out)
+			"service_id": f.ServiceID, "name": f.Name, "iprestriction": f.IPRestriction, "validuntil": until,
+			"readonly": f.ReadOnly}, &out)
 	}
 	if err != nil {
 		s.formFailed(w, r, c, err, func(status int, fe *formError) {

@@ -42,29 +42,33 @@ type body struct {
 	UploadFiles        bool   `json:"uploadfiles"`
 	TimeCreated        int64  `json:"timecreated"`
 	TimeModified       int64  `json:"timemodified"`
+	// Protocols, null for every protocol the site enables.
+	Protocols []string `json:"protocols"`
 }
 
 func view(s *store.Service) any {
 	return body{ID: s.ID, Name: s.Name, Shortname: s.Shortname, Enabled: s.Enabled,
 		RequiredCapability: s.RequiredCapability, RestrictedUsers: s.RestrictedUsers, Component: s.Component,
 		DownloadFiles: s.DownloadFiles, UploadFiles: s.UploadFiles, TimeCreated: s.TimeCreated,
-		TimeModified: s.TimeModified}
+		TimeModified: s.TimeModified, Protocols: s.Protocols}
 }
 
 // input holds the fields a request may set.
 type input struct {
-	Name               string `json:"name"`
-	Shortname          string `json:"shortname"`
-	Enabled            bool   `json:"enabled"`
-	RequiredCapability string `json:"requiredcapability"`
-	RestrictedUsers    bool   `json:"restrictedusers"`
-	DownloadFiles      bool   `json:"downloadfiles"`
-	UploadFiles        bool   `json:"uploadfiles"`
+	Name               string   `json:"name"`
+	Shortname          string   `json:"shortname"`
+	Enabled            bool     `json:"enabled"`
+	RequiredCapability string   `json:"requiredcapability"`
+	RestrictedUsers    bool     `json:"restrictedusers"`
+	DownloadFiles      bool     `json:"downloadfiles"`
+	UploadFiles        bool     `json:"uploadfiles"`
+	Protocols          []string `json:"protocols"`
 }
 
 func bind(s *store.Service, decode func(any) error) error {
 	in := input{Name: s.Name, Shortname: s.Shortname, Enabled: s.Enabled, RequiredCapability: s.RequiredCapability,
-		RestrictedUsers: s.RestrictedUsers, DownloadFiles: s.DownloadFiles, UploadFiles: s.UploadFiles}
+		RestrictedUsers: s.RestrictedUsers, DownloadFiles: s.DownloadFiles, UploadFiles: s.UploadFiles,
+		Protocols: s.Protocols}
 	if err := decode(&in); err != nil {
 		return err
 	}
@@ -72,5 +76,6 @@ func bind(s *store.Service, decode func(any) error) error {
 	s.RequiredCapability = strings.TrimSpace(in.RequiredCapability)
 	s.Enabled, s.RestrictedUsers, s.DownloadFiles, s.UploadFiles = in.Enabled, in.RestrictedUsers, in.DownloadFiles,
 		in.UploadFiles
+	s.Protocols = in.Protocols
 	return nil
 }

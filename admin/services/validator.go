@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"wsgate"
 	"wsgate/admin/crud"
@@ -36,6 +37,9 @@ func validFields(_ context.Context, _ *store.Store, old, s *store.Service) error
 	}
 	if old == nil || old.RequiredCapability != s.RequiredCapability {
 		f.Text("requiredcapability", s.RequiredCapability, false, 255, nil, "")
+	}
+	if err := store.ValidateProtocols(s.Protocols); err != nil {
+		f["protocols"] = "must list protocols among " + strings.Join(store.Protocols, ", ")
 	}
 	return f.Err()
 }
@@ -83,8 +87,8 @@ func taken(other store.Service, err error, s *store.Service, field, value string
 	return crud.Exists("Service", field, value)
 }
 
-// componentFieldsFixed: of a component service only enabled, downloadfiles
-// and uploadfiles change; its manifest owns the rest.
+// componentFieldsFixed: of a component service only enabled, downloadfiles,
+// uploadfiles and protocols change; its manifest owns the rest.
 func componentFieldsFixed(_ context.Context, _ *store.Store, old, s *store.Service) error {
 	if old.Component == "" {
 		return nil
@@ -106,7 +110,7 @@ func componentFieldsFixed(_ context.Context, _ *store.Store, old, s *store.Servi
 	if len(f) == 0 {
 		return nil
 	}
-	return crud.NotPermitted("Only enabled, downloadfiles and uploadfiles of a component service can change", f)
+	return crud.NotPermitted("Only enabled, downloadfiles, uploadfiles and protocols of a component service can change", f)
 }
 
 // adminServiceStaysEnabled: the service of the admin API's own tokens

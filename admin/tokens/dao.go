@@ -32,7 +32,7 @@ func (dao) Get(ctx context.Context, st *services.Store, id string) (token, error
 // Create makes the token, recording the administrator who asked as its creator.
 func (dao) Create(ctx context.Context, tx *crud.Tx, t *token) (err error) {
 	spec := services.TokenSpec{UserID: t.UserID, ServiceID: t.ServiceID, IPRestriction: t.IPRestriction,
-		ValidUntil: t.ValidUntil, Name: t.Name}
+		ValidUntil: t.ValidUntil, Name: t.Name, ReadOnly: t.ReadOnly}
 	if c := wsgate.CallerFrom(ctx); c != nil {
 		spec.CreatorID = c.UserID
 	}

@@ -38,12 +38,13 @@ type body struct {
 	ValidUntil    int64  `json:"validuntil"`
 	TimeCreated   int64  `json:"timecreated"`
 	LastAccess    int64  `json:"lastaccess"`
+	ReadOnly      bool   `json:"readonly"`
 	Token         string `json:"token,omitempty"`
 }
 
 func view(t *token) any {
 	return body{ID: t.ID, UserID: t.UserID, ServiceID: t.ServiceID, Name: t.Name, IPRestriction: t.IPRestriction,
-		ValidUntil: t.ValidUntil, TimeCreated: t.TimeCreated, LastAccess: t.LastAccess, Token: t.Value}
+		ValidUntil: t.ValidUntil, TimeCreated: t.TimeCreated, LastAccess: t.LastAccess, ReadOnly: t.ReadOnly, Token: t.Value}
 }
 
 // input holds the fields a new token takes; name "" draws Moodle's
@@ -54,6 +55,7 @@ type input struct {
 	Name          string `json:"name"`
 	IPRestriction string `json:"iprestriction"`
 	ValidUntil    int64  `json:"validuntil"`
+	ReadOnly      bool   `json:"readonly"`
 }
 
 func bind(t *token, decode func(any) error) error {
@@ -63,5 +65,6 @@ func bind(t *token, decode func(any) error) error {
 	}
 	t.UserID, t.ServiceID, t.Name = in.UserID, in.ServiceID, strings.TrimSpace(in.Name)
 	t.IPRestriction, t.ValidUntil = strings.TrimSpace(in.IPRestriction), in.ValidUntil
+	t.ReadOnly = in.ReadOnly
 	return nil
 }

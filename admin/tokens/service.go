@@ -46,6 +46,7 @@ var columns = crud.Columns[token]{
 		"validuntil":    crud.Int(func(t *token) int64 { return t.ValidUntil }),
 		"timecreated":   crud.Int(func(t *token) int64 { return t.TimeCreated }),
 		"lastaccess":    crud.Int(func(t *token) int64 { return t.LastAccess }),
+		"readonly":      crud.Bool(func(t *token) bool { return t.ReadOnly }),
 	},
 	Search:  []string{"name", "iprestriction"},
 	Default: "id",

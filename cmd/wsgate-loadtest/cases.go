@@ -14,7 +14,11 @@ const (
 	restPath   = "/webservice/rest/server.php"
 	xmlrpcPath = "/webservice/xmlrpc/server.php"
 	soapPath   = "/webservice/soap/server.php"
+	mcpPath    = "/webservice/mcp/server.php"
 )
+
+// mcpVersion is the MCP protocol version the tool's session speaks.
+const mcpVersion = "2025-11-25"
 
 // upstreamFunction is the function the tool's manifest binds to its upstream.
 const upstreamFunction = "local_loadtest_echo"
@@ -48,15 +52,20 @@ var usersByField = call{function: "core_user_get_users_by_field",
 	soap: `<field>username</field><values><item>admin</item></values>`}
 
 // buildCases returns the cases for a gateway at base (also its site URL)
-// whose token is token. The bare requests' URLs are paths, to be put under
-// the bare server's base once it runs.
-func buildCases(base, token string) []*testCase {
+// whose token is token; sessions are MCP sessions of that token
+// (mcpSession), one per load worker. The bare requests' URLs are paths, to
+// be put under the bare server's base once it runs.
+func buildCases(base, token string, sessions []string) []*testCase {
 	var cases []*testCase
 	for _, c := range []struct {
 		call call
 		name string
 	}{{siteInfo, "get_site_info"}, {usersByField, "get_users_by_field"}} {
-		for _, t := range []target{restRequest(token, c.call), xmlrpcRequest(token, c.call), soapRequest(base, token, c.call)} {
+		targets := []target{restRequest(token, c.call), xmlrpcRequest(token, c.call), soapRequest(base, token, c.call)}
+		if c.call.function == siteInfo.function {
+			targets = append(targets, mcpRequest(token, sessions, c.call))
+		}
+		for _, t := range targets {
 			tc := &testCase{name: c.name, protocol: protocolOf(t.url), want: `admin`, gateway: t, bare: t, replay: true}
 			tc.gateway.url = base + t.url
 			tc.bare.url = barePath(len(cases), t.url)
@@ -82,6 +91,8 @@ func protocolOf(pathQuery string) string {
 		return "XML-RPC"
 	case strings.HasPrefix(pathQuery, soapPath):
 		return "SOAP"
+	case strings.HasPrefix(pathQuery, mcpPath):
+		return "MCP"
 	}
 	return "REST"
 }
@@ -113,6 +124,64 @@ func soapRequest(base, token string, c call) target {
 		contentType: "text/xml; charset=utf-8", body: []byte(body)}
 }
 
+// mcpHeader are the headers of a request in MCP session id.
+func mcpHeader(token, session string) http.Header {
+	h := http.Header{"Accept": {"application/json, text/event-stream"}, "Authorization": {"Bearer " + token},
+		"Mcp-Protocol-Version": {mcpVersion}}
+	if session != "" {
+		h.Set("Mcp-Session-Id", session)
+	}
+	return h
+}
+
+// mcpRequest is a tools/call of c, worker i in sessions[i] (without
+// arguments: the cases' MCP function takes none).
+func mcpRequest(token string, sessions []string, c call) target {
+	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"` + c.function + `","arguments":{}}}`
+	t := target{method: http.MethodPost, url: mcpPath, contentType: "application/json", body: []byte(body)}
+	for _, s := range sessions {
+		t.headers = append(t.headers, mcpHeader(token, s))
+	}
+	return t
+}
+
+// mcpSessions opens n MCP sessions of token at base.
+func mcpSessions(client *http.Client, base, token string, n int) ([]string, error) {
+	out := make([]string, n)
+	for i := range out {
+		var err error
+		if out[i], err = mcpSession(client, base, token); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// mcpSession opens an MCP session of token at base (initialize, then
+// notifications/initialized) and returns its id.
+func mcpSession(client *http.Client, base, token string) (string, error) {
+	init := target{method: http.MethodPost, url: base + mcpPath, contentType: "application/json",
+		headers: []http.Header{mcpHeader(token, "")}, body: []byte(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":` +
+			`{"protocolVersion":"` + mcpVersion + `","capabilities":{},"clientInfo":{"name":"wsgate-loadtest","version":"1"}}}`)}
+	a, err := fetch(client, &init)
+	if err != nil {
+		return "", err
+	}
+	id := a.Header.Get("Mcp-Session-Id")
+	if a.Status != http.StatusOK || id == "" {
+		return "", fmt.Errorf("MCP initialize: HTTP %d, session %q: %.300s", a.Status, id, a.Body)
+	}
+	done := target{method: http.MethodPost, url: base + mcpPath, contentType: "application/json",
+		headers: []http.Header{mcpHeader(token, id)}, body: []byte(`{"jsonrpc":"2.0","method":"notifications/initialized"}`)}
+	if a, err = fetch(client, &done); err != nil {
+		return "", err
+	}
+	if a.Status != http.StatusAccepted {
+		return "", fmt.Errorf("MCP initialized: HTTP %d: %.300s", a.Status, a.Body)
+	}
+	return id, nil
+}
+
 // answer is one captured response.
 type answer struct {
 	Status int         `json:"status"`
@@ -131,6 +200,11 @@ func fetch(client *http.Client, t *target) (*answer, error) {
 	}
 	if t.contentType != "" {
 		req.Header.Set("Content-Type", t.contentType)
+	}
+	if len(t.headers) > 0 {
+		for k, v := range t.headers[0] {
+			req.Header[k] = v
+		}
 	}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -153,7 +227,7 @@ func (tc *testCase) check(a *answer) error {
 	if a.Status != http.StatusOK {
 		return fmt.Errorf("%s %s: HTTP %d: %.300s", tc.name, tc.protocol, a.Status, body)
 	}
-	for _, bad := range []string{`"exception"`, `<fault>`, `Fault>`, `<EXCEPTION`} {
+	for _, bad := range []string{`"exception"`, `<fault>`, `Fault>`, `<EXCEPTION`, `"isError":true`} {
 		if strings.Contains(body, bad) {
 			return fmt.Errorf("%s %s: an error: %.300s", tc.name, tc.protocol, body)
 		}

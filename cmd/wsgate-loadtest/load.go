@@ -14,8 +14,12 @@ import (
 // starts with.
 type target struct {
 	method, url, contentType string
-	body                     []byte
-	prefix                   []byte // a good answer's body starts so; the status is 200
+	// headers, when set, are more request headers, worker i sending
+	// headers[i%len(headers)]: MCP sessions, one per worker, since a
+	// session refuses a request id that is already in flight.
+	headers []http.Header
+	body    []byte
+	prefix  []byte // a good answer's body starts so; the status is 200
 }
 
 // newClient returns a client whose keep-alive pool holds conns connections to a host.
@@ -90,12 +94,19 @@ func load(ctx context.Context, client *http.Client, t *target, conns int, d time
 	deadline := start.Add(d)
 	for i := range parts {
 		wg.Add(1)
+		worker := base
+		if len(t.headers) > 0 {
+			worker = base.Clone(ctx)
+			for k, v := range t.headers[i%len(t.headers)] {
+				worker.Header[k] = v
+			}
+		}
 		go func(r *result) {
 			defer wg.Done()
 			r.latencies = make([]time.Duration, 0, 4096)
 			buf := make([]byte, len(t.prefix))
 			for ctx.Err() == nil && time.Now().Before(deadline) {
-				req := *base // the header is shared and only read
+				req := *worker // the header is shared and only read
 				if t.body != nil {
 					req.Body = io.NopCloser(bytes.NewReader(t.body))
 					req.ContentLength = int64(len(t.body))

@@ -145,9 +145,13 @@ func TestRequestsAgainstTheGateway(t *testing.T) {
 	}
 	defer gw.stop()
 	client := newClient(4)
-	cases := buildCases(gw.url, gw.token)
-	if len(cases) != 7 {
-		t.Fatalf("%d cases, want 7", len(cases))
+	sessions, err := mcpSessions(client, gw.url, gw.token, 2) // the short loads' workers
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := buildCases(gw.url, gw.token, sessions)
+	if len(cases) != 8 {
+		t.Fatalf("%d cases, want 8", len(cases))
 	}
 	routes, err := capture(ctx, client, cases)
 	if err != nil {

@@ -64,8 +64,12 @@ func measureStore(ctx context.Context, o options, store string, stdout, stderr i
 	}
 	defer gw.stop()
 
-	cases := buildCases(gw.url, gw.token)
 	client := newClient(o.concurrency)
+	sessions, err := mcpSessions(client, gw.url, gw.token, o.concurrency)
+	if err != nil {
+		return err
+	}
+	cases := buildCases(gw.url, gw.token, sessions)
 	routes, err := capture(ctx, client, cases)
 	if err != nil {
 		return err

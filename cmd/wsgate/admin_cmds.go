@@ -139,6 +139,7 @@ func newTokenCmd(c *cli) *cobra.Command {
 	cmd := &cobra.Command{Use: "token", Short: "Manage web service tokens", Args: noArgs,
 		RunE: func(*cobra.Command, []string) error { return usageError{fmt.Errorf("token needs a verb: create")} }}
 	var user, service, validUntil, ip, name string
+	var readOnly bool
 	create := &cobra.Command{
 		Use:   "create --user USERNAME --service SHORTNAME",
 		Short: "Create a token and print it (alone) on standard output; it is shown only once",
@@ -165,7 +166,7 @@ func newTokenCmd(c *cli) *cobra.Command {
 					Token string `json:"token"`
 				}
 				err = g.admin(ctx, "POST", "/tokens", map[string]any{"user_id": u.ID, "service_id": svc.ID,
-					"iprestriction": ip, "validuntil": until, "name": name}, &created)
+					"iprestriction": ip, "validuntil": until, "name": name, "readonly": readOnly}, &created)
 				if err != nil {
 					return err
 				}
@@ -179,6 +180,7 @@ func newTokenCmd(c *cli) *cobra.Command {
 	create.Flags().StringVar(&validUntil, "valid-until", "", "expiry, RFC 3339 (default: never)")
 	create.Flags().StringVar(&ip, "ip", "", "allowed addresses: a comma-separated list of IPs, CIDR ranges and a.b.c.d-e ranges")
 	create.Flags().StringVar(&name, "name", "", "a name for the token (default Webservice-XXXXX)")
+	create.Flags().BoolVar(&readOnly, "read-only", false, "the token may call only functions of type read")
 	_ = create.MarkFlagRequired("user")
 	_ = create.MarkFlagRequired("service")
 	cmd.AddCommand(create)

@@ -12,10 +12,11 @@ import (
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/viper"
 
+	"wsgate"
 	"wsgate/admin"
-
 	"wsgate/internal/db"
 	"wsgate/internal/proxy"
+	"wsgate/services"
 )
 
 // DefaultConfigFile is read when --config is not given and the file exists.
@@ -80,10 +81,15 @@ type BusConfig struct {
 	OriginUUID string `mapstructure:"origin_uuid"`
 }
 
-// ProtocolsConfig bounds what the protocol servers read and decode: the
-// body, the parse budget of each request (protocols.Limits) and the
-// decodes running at once (protocols.Gate).
+// ProtocolsConfig says which protocols the site serves and bounds what the
+// protocol servers read and decode: the body, the parse budget of each
+// request (protocols.Limits) and the decodes running at once (protocols.Gate).
 type ProtocolsConfig struct {
+	// Enabled are the protocols served (services.Protocols); a call over
+	// another answers servicenotavailable in that protocol's form.
+	Enabled []string `mapstructure:"enabled"`
+	// MCPSessionTimeout ends MCP sessions idle that long (0: never).
+	MCPSessionTimeout  time.Duration `mapstructure:"mcp_session_timeout"`
 	MaxBodyBytes       int64         `mapstructure:"max_body_bytes"`
 	MaxNodes           int           `mapstructure:"max_nodes"`
 	MaxDepth           int           `mapstructure:"max_depth"`
@@ -183,6 +189,8 @@ var defaults = map[string]any{
 	"users.revoke_on_password_change":     true,
 	"site.name":                           "wsgate",
 	"site.url":                            "",
+	"protocols.enabled":                   []string{"rest", "xmlrpc", "soap", "mcp"},
+	"protocols.mcp_session_timeout":       "30m",
 	"protocols.max_body_bytes":            10 << 20,
 	"protocols.max_nodes":                 100000,
 	"protocols.max_depth":                 64,
@@ -362,6 +370,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Bus.URL != "" && !strings.HasPrefix(c.Bus.URL, "amqp://") && !strings.HasPrefix(c.Bus.URL, "amqps://") {
 		return configErrorf("bus.url: %q is not an amqp:// URL", c.Bus.URL)
+	}
+	if err := services.ValidateProtocols(c.Protocols.Enabled); err != nil {
+		return configErrorf("protocols.enabled: %s", wsgate.AsError(err).DebugInfo)
+	}
+	if c.Protocols.MCPSessionTimeout < 0 {
+		return configErrorf("protocols.mcp_session_timeout: must not be negative")
 	}
 	if c.Protocols.MaxBodyBytes < 1024 {
 		return configErrorf("protocols.max_body_bytes: must be at least 1024")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -38,8 +39,9 @@ func TestConfigPrecedence(t *testing.T) {
 			return c.Listen == "127.0.0.1:9506" && c.Database.URL == "sqlite:var/wsgate.db" &&
 				c.Log.Level == "info" && c.Log.Format == "text" && c.Database.MigrateOnStart &&
 				c.Users.RevokeOnPasswordChange &&
-				c.Protocols == ProtocolsConfig{MaxBodyBytes: 10 << 20, MaxNodes: 100000, MaxDepth: 64,
-					MaxStringBytes: 10 << 20, MaxParallelDecodes: 0, DecodeWait: 2 * time.Second}
+				reflect.DeepEqual(c.Protocols, ProtocolsConfig{Enabled: []string{"rest", "xmlrpc", "soap", "mcp"},
+					MCPSessionTimeout: 30 * time.Minute, MaxBodyBytes: 10 << 20, MaxNodes: 100000, MaxDepth: 64,
+					MaxStringBytes: 10 << 20, MaxParallelDecodes: 0, DecodeWait: 2 * time.Second})
 		}},
 		{"file and conf.d, last drop-in wins", cfgPath, nil, func(c *Config) bool {
 			return c.Listen == "127.0.0.1:3000" && c.Log.Level == "debug" && c.Log.Format == "json" &&

@@ -71,7 +71,8 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...fu
 		g.siteURL = "http://" + cfg.Listen
 	}
 	g.auth = services.NewAuthorizer(g.store, g.catalog, services.AuthorizerOptions{TTL: cfg.Calls.CacheTTL,
-		IgnoreFunctionCapabilities: !cfg.Calls.EnforceFunctionCapabilities, Logger: log})
+		IgnoreFunctionCapabilities: !cfg.Calls.EnforceFunctionCapabilities, Logger: log,
+		Protocols: append([]string{}, cfg.Protocols.Enabled...)})
 	if g.files, err = openFiles(cfg, d); err != nil {
 		d.Close()
 		return nil, err

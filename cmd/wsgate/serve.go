@@ -32,6 +32,7 @@ import (
 	"wsgate/internal/proxy"
 	"wsgate/protocols"
 	"wsgate/protocols/login"
+	"wsgate/protocols/mcp"
 	"wsgate/protocols/rest"
 	"wsgate/protocols/soap"
 	"wsgate/protocols/xmlrpc"
@@ -252,6 +253,10 @@ func (a *App) routes() (*gin.Engine, error) {
 	})
 	e.Any(xmlrpc.Path, gin.WrapH(&xmlrpc.Server{Dispatcher: a.pipeline, Lister: a.pipeline,
 		Debug: a.Config.Debug, Log: a.Log, MaxBodyBytes: pc.MaxBodyBytes, Intake: intake}))
+	agents := mcp.New(mcp.Options{Pipeline: a.pipeline, Services: a.auth, Intake: intake, MaxBodyBytes: pc.MaxBodyBytes,
+		SessionTimeout: pc.MCPSessionTimeout, Debug: a.Config.Debug, Log: a.Log})
+	a.auth.OnInvalidate(agents.Invalidated) // open sessions learn when their tools change
+	e.Any(mcp.Path, gin.WrapH(agents))
 	return e, nil
 }
 

@@ -46,6 +46,15 @@ func (r *recorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
+// Flush sends what was written so far: streams (MCP's server-sent events)
+// flush through gin's writer, which asks for an http.Flusher.
+func (r *recorder) Flush() {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	_ = http.NewResponseController(r.ResponseWriter).Flush()
+}
+
 // Middleware logs method, path (never the query: it may hold a token), status,
 // size, duration and client address of every request: at debug level when it
 // succeeded (function calls are logged once more, with their outcome, by the

@@ -34,3 +34,21 @@ func TestMiddlewareLevels(t *testing.T) {
 		}
 	}
 }
+
+// A handler's flush reaches the client's writer through the middleware.
+func TestMiddlewareFlushes(t *testing.T) {
+	log := httplog.New(&bytes.Buffer{}, "info", "text")
+	h := httplog.Middleware(log, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(": ok\n\n"))
+		f, ok := w.(http.Flusher)
+		if !ok {
+			t.Fatal("the middleware's writer is not an http.Flusher")
+		}
+		f.Flush()
+	}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/webservice/mcp/server.php", nil))
+	if !rec.Flushed {
+		t.Error("the flush did not reach the underlying writer")
+	}
+}

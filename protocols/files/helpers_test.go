@@ -25,6 +25,7 @@ import (
 type noFunctions struct{}
 
 func (noFunctions) FunctionCapabilities(string) ([]string, bool) { return nil, false }
+func (noFunctions) FunctionIsRead(string) bool                   { return false }
 
 // env is a gateway's file scripts over a real store and authorizer.
 type env struct {

@@ -16,7 +16,14 @@ import (
 // empty body is no parameters. As for forms, at most MaxFormVars leaves
 // (and empty arrays or objects) are accepted.
 func parseJSONBody(body *protocols.Body, budget *protocols.Budget) (map[string]any, error) {
-	dec := json.NewDecoder(body.Reader())
+	return ParseJSONParams(body.Reader(), budget)
+}
+
+// ParseJSONParams decodes a JSON object of parameters within budget, as a
+// JSON body is read (numbers as json.Number); nil for only white space.
+// Other protocols carrying JSON arguments (MCP's tools/call) use it too.
+func ParseJSONParams(r io.Reader, budget *protocols.Budget) (map[string]any, error) {
+	dec := json.NewDecoder(r)
 	dec.UseNumber()
 	tok, err := dec.Token()
 	if errors.Is(err, io.EOF) {

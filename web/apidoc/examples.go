@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"wsgate/functions"
+	"wsgate/functions/jsonschema"
 	"wsgate/protocols/rest"
 	"wsgate/protocols/soap"
 )
@@ -84,7 +85,7 @@ func Examples(fn *functions.Function, serverURL string) Example {
 func restForm(fn *functions.Function, params any) string {
 	lines := []string{"wstoken=" + token, "wsfunction=" + formEscape(fn.Name), "moodlewsrestformat=json"}
 	m, _ := params.(map[string]any)
-	for _, k := range keysOf(fn.Params) {
+	for _, k := range jsonschema.Keys(fn.Params) {
 		if isReserved(k.Name) {
 			continue // cannot be sent: the server takes it as its own
 		}
@@ -95,12 +96,12 @@ func restForm(fn *functions.Function, params any) string {
 
 // formLines appends the pairs of one value under name.
 func formLines(lines []string, name string, d *functions.Description, v any, depth int) []string {
-	if depth > maxDepth {
+	if depth > jsonschema.MaxDepth {
 		return lines
 	}
 	switch x := v.(type) {
 	case map[string]any:
-		for _, k := range keysOf(d) {
+		for _, k := range jsonschema.Keys(d) {
 			if kv, ok := x[k.Name]; ok {
 				lines = formLines(lines, name+"["+formEscape(k.Name)+"]", k.Desc, kv, depth+1)
 			}
@@ -156,22 +157,22 @@ func scalarString(v any) string {
 	case nil:
 		return ""
 	}
-	b, _ := appendJSON(nil, v, 0)
+	b, _ := jsonschema.AppendJSON(nil, v)
 	return string(b)
 }
 
 // restJSON writes the JSON body: reserved names, then the parameters in
 // declaration order.
 func restJSON(fn *functions.Function, params any) string {
-	body := (&obj{}).set("wstoken", token).set("wsfunction", fn.Name).set("moodlewsrestformat", "json")
+	body := (&jsonschema.Object{}).Set("wstoken", token).Set("wsfunction", fn.Name).Set("moodlewsrestformat", "json")
 	m, _ := params.(map[string]any)
-	for _, k := range keysOf(fn.Params) {
+	for _, k := range jsonschema.Keys(fn.Params) {
 		if isReserved(k.Name) {
 			continue // cannot be sent: the server takes it as its own
 		}
-		body.set(k.Name, ordered(k.Desc, m[k.Name], 0))
+		body.Set(k.Name, ordered(k.Desc, m[k.Name], 0))
 	}
-	b, err := appendJSON(nil, body, 0)
+	b, err := jsonschema.AppendJSON(nil, body)
 	if err != nil {
 		return ""
 	}
@@ -190,15 +191,15 @@ func isReserved(name string) bool {
 
 // ordered turns a sample tree into one whose objects keep declaration order.
 func ordered(d *functions.Description, v any, depth int) any {
-	if depth > maxDepth {
+	if depth > jsonschema.MaxDepth {
 		return nil
 	}
 	switch x := v.(type) {
 	case map[string]any:
-		o := &obj{}
-		for _, k := range keysOf(d) {
+		o := &jsonschema.Object{}
+		for _, k := range jsonschema.Keys(d) {
 			if kv, ok := x[k.Name]; ok {
-				o.set(k.Name, ordered(k.Desc, kv, depth+1))
+				o.Set(k.Name, ordered(k.Desc, kv, depth+1))
 			}
 		}
 		return o
@@ -231,7 +232,7 @@ func xmlrpcCall(fn *functions.Function, params any) string {
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<methodCall>\n  <methodName>")
 	writeXMLText(&b, fn.Name)
 	b.WriteString("</methodName>\n")
-	keys := keysOf(fn.Params)
+	keys := jsonschema.Keys(fn.Params)
 	if len(keys) == 0 {
 		b.WriteString("  <params/>\n</methodCall>\n")
 		return b.String()
@@ -253,8 +254,8 @@ func xmlrpcValue(b *strings.Builder, d *functions.Description, v any, n, depth i
 	switch x := v.(type) {
 	case map[string]any:
 		b.WriteString(pad + "<value>\n" + pad + "  <struct>\n")
-		if depth < maxDepth {
-			for _, k := range keysOf(d) {
+		if depth < jsonschema.MaxDepth {
+			for _, k := range jsonschema.Keys(d) {
 				kv, ok := x[k.Name]
 				if !ok {
 					continue
@@ -270,7 +271,7 @@ func xmlrpcValue(b *strings.Builder, d *functions.Description, v any, n, depth i
 		return
 	case []any:
 		b.WriteString(pad + "<value>\n" + pad + "  <array>\n" + pad + "    <data>\n")
-		if depth < maxDepth {
+		if depth < jsonschema.MaxDepth {
 			var content *functions.Description
 			if d != nil {
 				content = d.Content
@@ -321,7 +322,7 @@ func soapRequest(fn *functions.Function, params any, serverURL string) string {
 	writeXMLAttr(&env, endpoint)
 	env.WriteString(`"`)
 	m, _ := params.(map[string]any)
-	keys := keysOf(fn.Params)
+	keys := jsonschema.Keys(fn.Params)
 	if len(keys) == 0 {
 		env.WriteString("/>\n")
 	} else {
@@ -350,13 +351,13 @@ func soapRequest(fn *functions.Function, params any, serverURL string) string {
 // soapElement writes <name>v</name> at indent level n; keys whose names
 // are not XML names cannot be sent and are left out.
 func soapElement(b *strings.Builder, name string, d *functions.Description, v any, n, depth int) {
-	if !xmlName(name) || depth > maxDepth {
+	if !xmlName(name) || depth > jsonschema.MaxDepth {
 		return
 	}
 	pad := strings.Repeat("  ", n)
 	switch x := v.(type) {
 	case map[string]any:
-		keys := keysOf(d)
+		keys := jsonschema.Keys(d)
 		if len(keys) == 0 {
 			b.WriteString(pad + "<" + name + "/>\n")
 			return

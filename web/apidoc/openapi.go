@@ -8,6 +8,7 @@ import (
 
 	"wsgate"
 	"wsgate/functions"
+	"wsgate/functions/jsonschema"
 	"wsgate/protocols/rest"
 )
 
@@ -76,47 +77,47 @@ func OpenAPI(service ServiceInfo, fns []*functions.Function, serverURL string) (
 		return strings.Compare(strings.ToValidUTF8(a.Name, "\uFFFD"), strings.ToValidUTF8(b.Name, "\uFFFD"))
 	})
 
-	schemas := (&obj{}).set("Exception", exceptionSchema())
-	paths := &obj{}
+	schemas := (&jsonschema.Object{}).Set("Exception", exceptionSchema())
+	paths := &jsonschema.Object{}
 	var tags []string
 	for _, fn := range selected {
 		name := strings.ToValidUTF8(fn.Name, "\uFFFD")
-		paths.set(RESTPathPrefix+url.PathEscape(name), (&obj{}).set("post", g.operation(fn, name, schemas)))
+		paths.Set(RESTPathPrefix+url.PathEscape(name), (&jsonschema.Object{}).Set("post", g.operation(fn, name, schemas)))
 		if c := strings.ToValidUTF8(fn.Component, "\uFFFD"); c != "" && !slices.Contains(tags, c) {
 			tags = append(tags, c)
 		}
 	}
 	slices.Sort(tags)
 
-	doc := (&obj{}).set("openapi", "3.1.0").set("info", info(service, serverURL))
+	doc := (&jsonschema.Object{}).Set("openapi", "3.1.0").Set("info", info(service, serverURL))
 	if serverURL != "" {
-		doc.set("servers", []any{(&obj{}).set("url", serverURL)})
+		doc.Set("servers", []any{(&jsonschema.Object{}).Set("url", serverURL)})
 	}
-	doc.set("security", []any{
-		(&obj{}).set("wstoken", []string{}),
-		(&obj{}).set("bearer", []string{}),
+	doc.Set("security", []any{
+		(&jsonschema.Object{}).Set("wstoken", []string{}),
+		(&jsonschema.Object{}).Set("bearer", []string{}),
 	})
 	if len(tags) > 0 {
 		list := make([]any, len(tags))
 		for i, t := range tags {
-			list[i] = (&obj{}).set("name", t)
+			list[i] = (&jsonschema.Object{}).Set("name", t)
 		}
-		doc.set("tags", list)
+		doc.Set("tags", list)
 	}
-	doc.set("paths", paths)
-	doc.set("components", (&obj{}).
-		set("schemas", schemas).
-		set("parameters", (&obj{}).set("moodlewsrestformat", formatParameter())).
-		set("securitySchemes", securitySchemes()))
+	doc.Set("paths", paths)
+	doc.Set("components", (&jsonschema.Object{}).
+		Set("schemas", schemas).
+		Set("parameters", (&jsonschema.Object{}).Set("moodlewsrestformat", formatParameter())).
+		Set("securitySchemes", securitySchemes()))
 
-	b, err := appendJSON(nil, doc, 0)
+	b, err := jsonschema.AppendJSON(nil, doc)
 	if err != nil {
 		return nil, err
 	}
 	return []byte(indentJSON(b) + "\n"), nil
 }
 
-func info(service ServiceInfo, serverURL string) *obj {
+func info(service ServiceInfo, serverURL string) *jsonschema.Object {
 	title := service.Name
 	if title == "" {
 		title = service.Shortname
@@ -139,52 +140,54 @@ func info(service ServiceInfo, serverURL string) *obj {
 	if serverURL != "" && service.Shortname != "" {
 		d.WriteString("\n\nThis document: " + serverURL + OpenAPIPath + "?service=" + url.QueryEscape(service.Shortname))
 	}
-	o := (&obj{}).set("title", title).set("version", wsgate.Version).set("description", d.String())
+	o := (&jsonschema.Object{}).Set("title", title).Set("version", wsgate.Version).Set("description", d.String())
 	if service.Shortname != "" {
-		o.set("x-wsgate-service", service.Shortname)
+		o.Set("x-wsgate-service", service.Shortname)
 	}
 	return o
 }
 
-func exceptionSchema() *obj {
-	str := func(doc string) *obj { return (&obj{}).set("type", "string").set("description", doc) }
-	return (&obj{}).
-		set("type", "object").
-		set("description", "Moodle's exception object. The gateway answers every error this way, with HTTP 200.").
-		set("properties", (&obj{}).
-			set("exception", str("The exception class, e.g. invalid_parameter_exception.")).
-			set("errorcode", str("Moodle's error code, e.g. invalidparameter.")).
-			set("message", str("The error message.")).
-			set("debuginfo", str("Details, only when the gateway runs with debugging on."))).
-		set("required", []string{"exception", "errorcode", "message"}).
-		set("additionalProperties", false).
-		set("example", (&obj{}).
-			set("exception", "invalid_parameter_exception").
-			set("errorcode", "invalidparameter").
-			set("message", "Invalid parameter value detected"))
+func exceptionSchema() *jsonschema.Object {
+	str := func(doc string) *jsonschema.Object {
+		return (&jsonschema.Object{}).Set("type", "string").Set("description", doc)
+	}
+	return (&jsonschema.Object{}).
+		Set("type", "object").
+		Set("description", "Moodle's exception object. The gateway answers every error this way, with HTTP 200.").
+		Set("properties", (&jsonschema.Object{}).
+			Set("exception", str("The exception class, e.g. invalid_parameter_exception.")).
+			Set("errorcode", str("Moodle's error code, e.g. invalidparameter.")).
+			Set("message", str("The error message.")).
+			Set("debuginfo", str("Details, only when the gateway runs with debugging on."))).
+		Set("required", []string{"exception", "errorcode", "message"}).
+		Set("additionalProperties", false).
+		Set("example", (&jsonschema.Object{}).
+			Set("exception", "invalid_parameter_exception").
+			Set("errorcode", "invalidparameter").
+			Set("message", "Invalid parameter value detected"))
 }
 
-func formatParameter() *obj {
-	return (&obj{}).
-		set("name", "moodlewsrestformat").
-		set("in", "query").
-		set("required", true).
-		set("description", "The response format: json. Without it the server answers in Moodle's XML format, "+
+func formatParameter() *jsonschema.Object {
+	return (&jsonschema.Object{}).
+		Set("name", "moodlewsrestformat").
+		Set("in", "query").
+		Set("required", true).
+		Set("description", "The response format: json. Without it the server answers in Moodle's XML format, "+
 			"which this document does not describe.").
-		set("schema", (&obj{}).set("type", "string").set("enum", []string{"json"}))
+		Set("schema", (&jsonschema.Object{}).Set("type", "string").Set("enum", []string{"json"}))
 }
 
-func securitySchemes() *obj {
-	return (&obj{}).
-		set("wstoken", (&obj{}).
-			set("type", "apiKey").
-			set("in", "query").
-			set("name", "wstoken").
-			set("description", "The web service token, as Moodle takes it.")).
-		set("bearer", (&obj{}).
-			set("type", "http").
-			set("scheme", "bearer").
-			set("description", "Beyond Moodle: the web service token in an Authorization: Bearer header."))
+func securitySchemes() *jsonschema.Object {
+	return (&jsonschema.Object{}).
+		Set("wstoken", (&jsonschema.Object{}).
+			Set("type", "apiKey").
+			Set("in", "query").
+			Set("name", "wstoken").
+			Set("description", "The web service token, as Moodle takes it.")).
+		Set("bearer", (&jsonschema.Object{}).
+			Set("type", "http").
+			Set("scheme", "bearer").
+			Set("description", "Beyond Moodle: the web service token in an Authorization: Bearer header."))
 }
 
 // apiGen names the schema components of the functions.
@@ -208,89 +211,89 @@ func (g *apiGen) componentName(base string) string {
 	return name
 }
 
-func ref(component string) *obj {
-	return (&obj{}).set("$ref", "#/components/schemas/"+component)
+func ref(component string) *jsonschema.Object {
+	return (&jsonschema.Object{}).Set("$ref", "#/components/schemas/"+component)
 }
 
 // operation returns the POST operation of fn and adds its schemas.
-func (g *apiGen) operation(fn *functions.Function, name string, schemas *obj) *obj {
-	op := (&obj{}).set("operationId", name)
+func (g *apiGen) operation(fn *functions.Function, name string, schemas *jsonschema.Object) *jsonschema.Object {
+	op := (&jsonschema.Object{}).Set("operationId", name)
 	desc := strings.TrimSpace(strings.ToValidUTF8(fn.Description, "\uFFFD"))
 	summary, _, _ := strings.Cut(desc, "\n")
 	if summary = strings.TrimSpace(summary); summary == "" {
 		summary = name
 	}
-	op.set("summary", summary)
+	op.Set("summary", summary)
 	var d strings.Builder
 	if desc != "" {
 		d.WriteString(desc + "\n\n")
 	}
 	d.WriteString("Moodle's form of this call: POST " + rest.Path + "?wsfunction=" + url.QueryEscape(name) +
 		"&moodlewsrestformat=json.")
-	op.set("description", d.String())
+	op.Set("description", d.String())
 	if c := strings.ToValidUTF8(fn.Component, "\uFFFD"); c != "" {
-		op.set("tags", []string{c})
+		op.Set("tags", []string{c})
 	}
 	if fn.Deprecated {
-		op.set("deprecated", true)
+		op.Set("deprecated", true)
 	}
-	op.set("parameters", []any{(&obj{}).set("$ref", "#/components/parameters/moodlewsrestformat")})
+	op.Set("parameters", []any{(&jsonschema.Object{}).Set("$ref", "#/components/parameters/moodlewsrestformat")})
 
 	base := g.componentName(name)
-	if keys := keysOf(fn.Params); len(keys) > 0 {
+	if keys := jsonschema.Keys(fn.Params); len(keys) > 0 {
 		pname := g.componentName(base + "_params")
-		schemas.set(pname, schemaOf(fn.Params, false, 0))
-		op.set("requestBody", requestBody(fn, keys, pname))
+		schemas.Set(pname, jsonschema.Schema(fn.Params, false))
+		op.Set("requestBody", requestBody(fn, keys, pname))
 	}
 
 	rname := g.componentName(base + "_returns")
 	var example any
 	if fn.Returns == nil {
-		schemas.set(rname, (&obj{}).set("type", "null").set("description", "The function returns nothing: the body is null."))
+		schemas.Set(rname, (&jsonschema.Object{}).Set("type", "null").Set("description", "The function returns nothing: the body is null."))
 	} else {
-		schemas.set(rname, schemaOf(fn.Returns, true, 0))
+		schemas.Set(rname, jsonschema.Schema(fn.Returns, true))
 		example = ordered(fn.Returns, sample(fn.Returns, true, 0), 0)
 	}
-	media := (&obj{}).set("schema", (&obj{}).set("anyOf", []any{ref(rname), ref("Exception")}))
+	media := (&jsonschema.Object{}).Set("schema", (&jsonschema.Object{}).Set("anyOf", []any{ref(rname), ref("Exception")}))
 	if example != nil {
-		media.set("example", example)
+		media.Set("example", example)
 	}
-	op.set("responses", (&obj{}).set("200", (&obj{}).
-		set("description", "The result, or Moodle's exception object (errors come with HTTP 200 too).").
-		set("content", (&obj{}).set("application/json", media))))
+	op.Set("responses", (&jsonschema.Object{}).Set("200", (&jsonschema.Object{}).
+		Set("description", "The result, or Moodle's exception object (errors come with HTTP 200 too).").
+		Set("content", (&jsonschema.Object{}).Set("application/json", media))))
 
 	if t := strings.ToValidUTF8(fn.Type, "\uFFFD"); t != "" {
-		op.set("x-moodle-type", t)
+		op.Set("x-moodle-type", t)
 	}
 	if len(fn.Capabilities) > 0 {
 		caps := make([]string, len(fn.Capabilities))
 		for i, c := range fn.Capabilities {
 			caps[i] = strings.ToValidUTF8(c, "\uFFFD")
 		}
-		op.set("x-moodle-capabilities", caps)
+		op.Set("x-moodle-capabilities", caps)
 	}
 	return op
 }
 
 // requestBody returns the body of a call of fn.
-func requestBody(fn *functions.Function, keys []functions.Key, component string) *obj {
+func requestBody(fn *functions.Function, keys []functions.Key, component string) *jsonschema.Object {
 	required := false
-	enc := &obj{}
+	enc := &jsonschema.Object{}
 	for _, k := range keys {
 		if k.Desc.Presence == functions.Required {
 			required = true
 		}
 		if k.Desc.Shape != functions.ValueShape {
-			enc.set(k.Name, (&obj{}).set("style", "deepObject").set("explode", true))
+			enc.Set(k.Name, (&jsonschema.Object{}).Set("style", "deepObject").Set("explode", true))
 		}
 	}
 	params := sample(fn.Params, false, 0)
 	example := ordered(fn.Params, params, 0)
-	form := (&obj{}).set("schema", ref(component))
-	if len(enc.keys) > 0 {
-		form.set("encoding", enc)
+	form := (&jsonschema.Object{}).Set("schema", ref(component))
+	if enc.Len() > 0 {
+		form.Set("encoding", enc)
 	}
-	form.set("example", example)
+	form.Set("example", example)
 	desc := "The parameters, as a JSON object or form-encoded with PHP bracket keys"
 	// A line of the form example: the first with brackets, or the first.
 	if lines := strings.Split(restForm(fn, params), "\n")[3:]; len(lines) > 0 {
@@ -304,138 +307,10 @@ func requestBody(fn *functions.Function, keys []functions.Key, component string)
 		desc += " (e.g. " + line + ")"
 	}
 	desc += ". The reserved names (wstoken, wsfunction, moodlewsrestformat) may also be sent in the body."
-	return (&obj{}).
-		set("description", desc).
-		set("required", required).
-		set("content", (&obj{}).
-			set("application/json", (&obj{}).set("schema", ref(component)).set("example", example)).
-			set("application/x-www-form-urlencoded", form))
-}
-
-// schemaOf returns the JSON Schema of d; ret says whether d describes a
-// result (see OpenAPI). A missing description, or one nested too deeply,
-// is the schema true (anything). true rather than {}: kin-openapi v0.152.0
-// refuses null for a {} nested in a $ref'd schema under anyOf.
-func schemaOf(d *functions.Description, ret bool, depth int) any {
-	if d == nil || depth > maxDepth {
-		return true
-	}
-	o := &obj{}
-	doc := strings.ToValidUTF8(d.Doc, "\uFFFD")
-	def, hasDefault := usableDefault(d, ret)
-	switch d.Shape {
-	case functions.SingleShape:
-		keys := keysOf(d)
-		props := &obj{}
-		var required []string
-		for _, k := range keys {
-			props.set(k.Name, schemaOf(k.Desc, ret, depth+1))
-			if requiredKey(k.Desc, ret) {
-				required = append(required, k.Name)
-			}
-		}
-		object := func(o *obj, nullable bool) *obj {
-			o.set("type", withNull("object", nullable))
-			if doc != "" {
-				o.set("description", doc)
-			}
-			o.set("properties", props)
-			if len(required) > 0 {
-				o.set("required", required)
-			}
-			return o.set("additionalProperties", ret)
-		}
-		if !ret || len(required) > 0 {
-			object(o, d.AllowNull)
-			break
-		}
-		// No key is sure to be there: json_encode may write [].
-		if doc != "" {
-			o.set("description", doc)
-		}
-		alts := []any{
-			object(&obj{}, false),
-			(&obj{}).set("type", "array").set("maxItems", 0).
-				set("description", "PHP writes an object without members as []."),
-		}
-		if d.AllowNull {
-			alts = append(alts, (&obj{}).set("type", "null"))
-		}
-		o.set("anyOf", alts)
-	case functions.MultipleShape:
-		o.set("type", withNull("array", d.AllowNull))
-		if doc != "" {
-			o.set("description", doc)
-		}
-		o.set("items", schemaOf(d.Content, ret, depth+1))
-	default:
-		valueSchema(o, d, doc, ret)
-	}
-	if hasDefault {
-		o.set("default", def)
-	}
-	return o
-}
-
-// valueSchema fills o with the schema of a value of a PARAM type.
-func valueSchema(o *obj, d *functions.Description, doc string, ret bool) {
-	var types []string
-	switch d.Type {
-	case functions.ParamInt, functions.ParamPermission:
-		types = []string{"integer"}
-	case functions.ParamFloat:
-		types = []string{"number"}
-	case functions.ParamBool:
-		types = []string{"boolean"}
-	case functions.ParamRaw:
-		types = []string{"string"}
-		if ret {
-			types = []string{"string", "number", "boolean"}
-		}
-	default:
-		if d.Type.Valid() {
-			types = []string{"string"}
-		}
-	}
-	if len(types) > 0 {
-		if d.AllowNull {
-			types = append(types, "null")
-		}
-		if len(types) == 1 {
-			o.set("type", types[0])
-		} else {
-			o.set("type", types)
-		}
-	}
-	if doc != "" {
-		o.set("description", doc)
-	}
-	if d.Type.Valid() {
-		o.set("x-moodle-type", "PARAM_"+d.Type.Name())
-	}
-	switch d.Type {
-	case functions.ParamEmail:
-		o.set("format", "email")
-	case functions.ParamURL, functions.ParamLocalURL:
-		o.set("format", "uri-reference")
-	case functions.ParamBase64:
-		o.set("contentEncoding", "base64")
-	case functions.ParamPermission:
-		enum := []any{int64(-1000), int64(-1), int64(0), int64(1)}
-		if d.AllowNull {
-			enum = append(enum, nil)
-		}
-		o.set("enum", enum)
-	}
-	if p, ok := patterns[d.Type]; ok {
-		o.set("pattern", p)
-	}
-}
-
-// withNull returns the type t, or [t, "null"].
-func withNull(t string, nullable bool) any {
-	if nullable {
-		return []string{t, "null"}
-	}
-	return t
+	return (&jsonschema.Object{}).
+		Set("description", desc).
+		Set("required", required).
+		Set("content", (&jsonschema.Object{}).
+			Set("application/json", (&jsonschema.Object{}).Set("schema", ref(component)).Set("example", example)).
+			Set("application/x-www-form-urlencoded", form))
 }

@@ -9,11 +9,8 @@ import (
 	"strings"
 
 	"wsgate/functions"
+	"wsgate/functions/jsonschema"
 )
-
-// maxDepth bounds every walk of a description (manifests allow 64 levels);
-// below it descriptions are cut, which also stops on cyclic ones built in Go.
-const maxDepth = 64
 
 // Node is one line of a description tree, for display.
 type Node struct {
@@ -48,8 +45,8 @@ func Tree(d *functions.Description) []Node {
 }
 
 func treeKeys(d *functions.Description, depth int) []Node {
-	keys := keysOf(d)
-	if len(keys) == 0 || depth >= maxDepth {
+	keys := jsonschema.Keys(d)
+	if len(keys) == 0 || depth >= jsonschema.MaxDepth {
 		return nil
 	}
 	out := make([]Node, len(keys))
@@ -70,7 +67,7 @@ func treeNode(name string, d *functions.Description, depth int) Node {
 		n.Children = treeKeys(d, depth)
 	case functions.MultipleShape:
 		n.Type = "list"
-		if d.Content != nil && depth < maxDepth {
+		if d.Content != nil && depth < jsonschema.MaxDepth {
 			n.Children = []Node{treeNode("", d.Content, depth+1)}
 		}
 	default:
@@ -87,30 +84,6 @@ func presenceName(p functions.Presence) string {
 		return "default"
 	}
 	return "required"
-}
-
-// keysOf returns the keys of a single structure that have a description,
-// the first of any name declared twice (what a JSON object can hold).
-func keysOf(d *functions.Description) []functions.Key {
-	if d == nil || d.Shape != functions.SingleShape {
-		return nil
-	}
-	var seen map[string]bool
-	out := make([]functions.Key, 0, len(d.Keys))
-	for _, k := range d.Keys {
-		if k.Desc == nil {
-			continue
-		}
-		if seen == nil {
-			seen = make(map[string]bool, len(d.Keys))
-		}
-		if seen[k.Name] {
-			continue
-		}
-		seen[k.Name] = true
-		out = append(out, k)
-	}
-	return out
 }
 
 // moodleDefault renders a default as Moodle's documentation does:
@@ -156,7 +129,7 @@ func printR(b *strings.Builder, v any, d *functions.Description, indent, depth i
 	case map[string]any:
 		keys := make([]string, 0, len(x))
 		descs := make([]*functions.Description, 0, len(x))
-		for _, k := range keysOf(d) {
+		for _, k := range jsonschema.Keys(d) {
 			if _, ok := x[k.Name]; ok {
 				keys = append(keys, k.Name)
 				descs = append(descs, k.Desc)
@@ -187,7 +160,7 @@ func printR(b *strings.Builder, v any, d *functions.Description, indent, depth i
 // nested arrays by eight.
 func printRArray(b *strings.Builder, keys []string, at func(int) (any, *functions.Description), indent, depth int) {
 	b.WriteString("Array\n")
-	if depth >= maxDepth {
+	if depth >= jsonschema.MaxDepth {
 		return
 	}
 	pad := func(n int) { b.WriteString(strings.Repeat(" ", n)) }

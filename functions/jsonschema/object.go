@@ -1,4 +1,4 @@
-package apidoc
+package jsonschema
 
 import (
 	"encoding/json"
@@ -9,36 +9,44 @@ import (
 	"unicode/utf8"
 )
 
-// obj is a JSON object that keeps its members in the order they were set,
-// so that schemas list properties in declaration order.
-type obj struct {
+// Object is a JSON object that keeps its members in the order they were
+// set, so that schemas list properties in declaration order.
+type Object struct {
 	keys []string
 	vals []any
 }
 
-// set appends the member k; callers never set a name twice.
-func (o *obj) set(k string, v any) *obj {
+// Set appends the member k; callers never set a name twice.
+func (o *Object) Set(k string, v any) *Object {
 	o.keys = append(o.keys, k)
 	o.vals = append(o.vals, v)
 	return o
 }
 
+// Len is the number of members of o.
+func (o *Object) Len() int { return len(o.keys) }
+
+// MarshalJSON writes o with AppendJSON, members in order.
+func (o *Object) MarshalJSON() ([]byte, error) { return AppendJSON(nil, o) }
+
 // maxJSONDepth bounds the writer's recursion; the generators stop well
 // before it.
 const maxJSONDepth = 1000
 
-// appendJSON appends v as compact JSON: *obj in order, map[string]any with
+// AppendJSON appends v as compact JSON: *Object in order, map[string]any with
 // sorted keys, strings without HTML escaping and with invalid UTF-8 replaced
 // by U+FFFD. Non-finite numbers and unknown Go types are errors.
+func AppendJSON(b []byte, v any) ([]byte, error) { return appendJSON(b, v, 0) }
+
 func appendJSON(b []byte, v any, depth int) ([]byte, error) {
 	if depth > maxJSONDepth {
-		return nil, fmt.Errorf("apidoc: JSON nested too deeply")
+		return nil, fmt.Errorf("jsonschema: JSON nested too deeply")
 	}
 	var err error
 	switch x := v.(type) {
 	case nil:
 		return append(b, "null"...), nil
-	case *obj:
+	case *Object:
 		b = append(b, '{')
 		for i, k := range x.keys {
 			if i > 0 {
@@ -99,17 +107,17 @@ func appendJSON(b []byte, v any, depth int) ([]byte, error) {
 		return strconv.AppendInt(b, x, 10), nil
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, fmt.Errorf("apidoc: %v has no JSON form", x)
+			return nil, fmt.Errorf("jsonschema: %v has no JSON form", x)
 		}
 		out, _ := json.Marshal(x) // finite floats always marshal
 		return append(b, out...), nil
 	case json.Number:
 		if !json.Valid([]byte(x)) {
-			return nil, fmt.Errorf("apidoc: invalid number %q", string(x))
+			return nil, fmt.Errorf("jsonschema: invalid number %q", string(x))
 		}
 		return append(b, x...), nil
 	}
-	return nil, fmt.Errorf("apidoc: cannot write %T as JSON", v)
+	return nil, fmt.Errorf("jsonschema: cannot write %T as JSON", v)
 }
 
 // appendJSONString appends s as a JSON string: quotes, backslashes and
