@@ -1,9 +1,12 @@
 package discovery
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"sort"
+	"strings"
 )
 
 // Link is one function in one service.
@@ -89,5 +92,68 @@ func (d *Diff) Print(w io.Writer) {
 		for _, c := range d.CapabilitiesAdded {
 			fmt.Fprintf(w, "  + %s\n", c)
 		}
+	}
+}
+
+// Summary is the diff on one line: the counts of each part, for the log
+// ("functions +6 ~0 -0, services +2 ~0 -0, service functions +6 -0").
+func (d *Diff) Summary() string {
+	if d.Empty() {
+		return "no changes"
+	}
+	parts := []string{
+		fmt.Sprintf("functions +%d ~%d -%d", len(d.FunctionsAdded), len(d.FunctionsChanged), len(d.FunctionsRemoved)),
+		fmt.Sprintf("services +%d ~%d -%d", len(d.ServicesAdded), len(d.ServicesChanged), len(d.ServicesRemoved)),
+		fmt.Sprintf("service functions +%d -%d", len(d.LinksAdded), len(d.LinksRemoved)),
+	}
+	if len(d.CustomLinksRemoved) > 0 {
+		parts = append(parts, fmt.Sprintf("custom service functions -%d", len(d.CustomLinksRemoved)))
+	}
+	parts = append(parts, fmt.Sprintf("capabilities +%d", len(d.CapabilitiesAdded)))
+	return strings.Join(parts, ", ")
+}
+
+// Change is one line of a diff: what kind of thing, how it changed and its name.
+type Change struct {
+	Kind   string // function, service, service_function, custom_service_function, capability
+	Action string // added, changed or removed
+	Name   string // the function, service or capability; "service: function" for links
+}
+
+// Changes lists the diff one change at a time, in the order Print shows them.
+func (d *Diff) Changes() []Change {
+	var out []Change
+	add := func(kind, action string, names []string) {
+		for _, n := range names {
+			out = append(out, Change{Kind: kind, Action: action, Name: n})
+		}
+	}
+	links := func(kind, action string, ls []Link) {
+		for _, l := range ls {
+			out = append(out, Change{Kind: kind, Action: action, Name: l.Service + ": " + l.Function})
+		}
+	}
+	add("function", "added", d.FunctionsAdded)
+	add("function", "changed", d.FunctionsChanged)
+	add("function", "removed", d.FunctionsRemoved)
+	add("service", "added", d.ServicesAdded)
+	add("service", "changed", d.ServicesChanged)
+	add("service", "removed", d.ServicesRemoved)
+	links("service_function", "added", d.LinksAdded)
+	links("service_function", "removed", d.LinksRemoved)
+	links("custom_service_function", "removed", d.CustomLinksRemoved)
+	add("capability", "added", d.CapabilitiesAdded)
+	return out
+}
+
+// Log writes the diff to log: the summary at info level, then one line per
+// change at debug level.
+func (d *Diff) Log(ctx context.Context, log *slog.Logger) {
+	log.InfoContext(ctx, "components upgraded", "summary", d.Summary())
+	if !log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	for _, c := range d.Changes() {
+		log.DebugContext(ctx, "component change", "kind", c.Kind, "action", c.Action, "name", c.Name)
 	}
 }

@@ -73,7 +73,8 @@ func (c *Changes) Do(ctx context.Context, fn func(tx *Tx) error) error {
 			who = caller.Username
 		}
 		for _, ev := range events {
-			c.Log.InfoContext(ctx, "admin change", "event", ev.Name, "by", who, "body", ev.Body)
+			attrs := append([]slog.Attr{slog.String("event", ev.Name), slog.String("by", who)}, ev.BodyAttrs()...)
+			c.Log.LogAttrs(ctx, slog.LevelInfo, "admin change", attrs...)
 		}
 	}
 	return nil

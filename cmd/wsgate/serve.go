@@ -145,9 +145,7 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 	case err != nil:
 		upgradeState = fmt.Errorf("the component manifests do not load: %w", err)
 	case !diff.Empty() && cfg.Components.UpgradeOnStart:
-		var b strings.Builder
-		diff.Print(&b)
-		log.Info("components upgraded", "changes", b.String())
+		diff.Log(ctx, log)
 	case !diff.Empty():
 		upgradeState = errors.New("an upgrade is pending: run wsgate upgrade")
 	}

@@ -2,7 +2,6 @@ package bus
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"time"
 )
@@ -79,14 +78,14 @@ func NewLogPublisher(log *slog.Logger) *LogPublisher {
 
 // Publish logs ev at info level.
 func (p *LogPublisher) Publish(ctx context.Context, ev Event, id int64) error {
-	data, err := json.Marshal(ev.Body)
-	if err != nil {
-		return err
+	data := make([]any, 0, len(ev.Body))
+	for _, a := range ev.BodyAttrs() {
+		data = append(data, a)
 	}
 	p.Log.LogAttrs(ctx, slog.LevelInfo, "event",
 		slog.Int64("id", id),
 		slog.String("name", ev.Name),
 		slog.String("routing_key", ev.RoutingKey),
-		slog.Any("data", json.RawMessage(data)))
+		slog.Group("data", data...))
 	return nil
 }
