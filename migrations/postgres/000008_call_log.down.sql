@@ -1,0 +1,2 @@
+ALTER TABLE external_tokens DROP COLUMN lastaccessip;
+DROP TABLE external_calls;
