@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"wsgate/admin/calls"
 	"wsgate/admin/crud"
 	"wsgate/admin/functions"
 	"wsgate/admin/render"
@@ -23,6 +24,7 @@ import (
 	"wsgate/admin/users"
 	wsfunctions "wsgate/functions"
 	wsservices "wsgate/services"
+	"wsgate/services/calllog"
 )
 
 // Deps is what the admin API runs on.
@@ -33,6 +35,7 @@ type Deps struct {
 	// AfterCommit, when not nil, is called after each committed change that
 	// wrote events to the outbox, to wake the relay that publishes them.
 	AfterCommit func()
+	Calls       *calllog.Store   // the call log; nil: the one in Store's database
 	Log         *slog.Logger     // nil: slog.Default()
 	Now         func() time.Time // nil: time.Now
 }
@@ -81,6 +84,7 @@ func plugins(env *crud.Env) []Plugin {
 		servicefunctions.New(env),
 		serviceusers.New(env),
 		userroles.New(env),
+		calls.New(env),
 	}
 }
 
@@ -114,7 +118,7 @@ func Mount(r gin.IRouter, d Deps, enabled map[string]bool) error {
 		return fmt.Errorf("admin: Deps needs a Store, a Catalog and an Auth")
 	}
 	rd := &render.Renderer{Log: d.Log, Now: d.Now}
-	env := &crud.Env{Store: d.Store, Catalog: d.Catalog, Render: rd, Now: d.Now,
+	env := &crud.Env{Store: d.Store, Catalog: d.Catalog, Render: rd, Now: d.Now, Calls: d.Calls,
 		Changes: &crud.Changes{Store: d.Store, AfterCommit: d.AfterCommit, Log: d.Log}}
 	var on []Plugin
 	for _, p := range plugins(env) {

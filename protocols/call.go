@@ -29,6 +29,9 @@ type Call struct {
 	// Within names the function whose implementation made this call (a
 	// batch item); "" for a call that came over the wire.
 	Within string
+	// Size is the request's size in bytes as the call log records it: the
+	// body and the query string (0 when refused before the body was read).
+	Size int
 }
 
 // Result is a successful call: the cleaned return value and its description,

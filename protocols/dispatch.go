@@ -11,6 +11,7 @@ import (
 	"wsgate"
 	"wsgate/functions"
 	"wsgate/services"
+	"wsgate/services/calllog"
 )
 
 // Authorizer decides whether a token may call a function, or may make calls
@@ -33,6 +34,9 @@ type Pipeline struct {
 	// function ("unknown" for names not installed, to bound label values),
 	// the protocol, "ok" or the errorcode, and the duration.
 	Observe func(function, protocol, outcome string, d time.Duration)
+	// Calls, when not nil, records every call in the call log, off the
+	// call path (calllog.Recorder never blocks).
+	Calls *calllog.Recorder
 }
 
 // Dispatch runs call through the pipeline. The result or the error is logged
@@ -188,6 +192,9 @@ func (p *Pipeline) logCall(ctx context.Context, call *Call, caller *wsgate.Calle
 		attrs = append(attrs, slog.String("error", err.Error()))
 	}
 	p.logger().LogAttrs(ctx, level, "call", attrs...)
+	if p.Calls != nil {
+		p.Calls.Record(callEntry(call, caller, outcome, d))
+	}
 	if p.Observe != nil {
 		fn := call.Function
 		if entry == nil {

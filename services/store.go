@@ -78,6 +78,10 @@ func NewStore(d *db.DB, opts ...StoreOption) *Store {
 	return s
 }
 
+// DB returns the store the Store runs on (for the packages beside services
+// that keep tables of their own in it, as the call log does).
+func (s *Store) DB() *db.DB { return s.db }
+
 func (s *Store) wrapQuerier(q db.Querier) db.Querier {
 	if s.cfg.wrap != nil {
 		return s.cfg.wrap(q)

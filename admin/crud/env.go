@@ -10,6 +10,7 @@ import (
 	"wsgate/functions"
 	"wsgate/internal/bus"
 	"wsgate/services"
+	"wsgate/services/calllog"
 )
 
 // Env is what every plugin is built from.
@@ -19,6 +20,7 @@ type Env struct {
 	Changes *Changes           // runs each change in its own transaction
 	Render  *render.Renderer   // writes answers
 	Now     func() time.Time   // the clock of the rules that look at time (validuntil)
+	Calls   *calllog.Store     // the call log; nil: the one in Store's database
 }
 
 // Tx is one change in progress: the services store bound to its

@@ -11,12 +11,15 @@ import (
 // ListParams is a list query: ?search=&order=&direction=&limit=&offset= and
 // exact filters ?<column>=<value>.
 type ListParams struct {
-	Search  string
-	Order   string // a column; "" for the default
-	Desc    bool
-	Limit   int // 0 for no limit
-	Offset  int
-	Filters map[string]string
+	Search string
+	Order  string // a column; "" for the default
+	Desc   bool
+	// Direction is the direction as given: "asc", "desc" or "" (absent),
+	// for a list whose default is not ascending.
+	Direction string
+	Limit     int // 0 for no limit
+	Offset    int
+	Filters   map[string]string
 }
 
 // The query parameters every list takes; any other one must be a column.
@@ -46,6 +49,7 @@ func ParseList(q url.Values) (ListParams, error) {
 		case paramOrder:
 			p.Order = v
 		case paramDirection:
+			p.Direction = v
 			switch v {
 			case "asc":
 			case "desc":

@@ -34,6 +34,7 @@ type Config struct {
 	Log              LogConfig              `mapstructure:"log"`
 	Components       ComponentsConfig       `mapstructure:"components"`
 	Calls            CallsConfig            `mapstructure:"calls"`
+	CallLog          CallLogConfig          `mapstructure:"calllog"`
 	Login            LoginConfig            `mapstructure:"login"`
 	Users            UsersConfig            `mapstructure:"users"`
 	Site             SiteConfig             `mapstructure:"site"`
@@ -121,6 +122,16 @@ type CallsConfig struct {
 	MaxBatchRequests            int           `mapstructure:"max_batch_requests"`
 }
 
+// CallLogConfig shapes the call log (services/calllog): whether calls are
+// recorded, how many wait in memory for their write, and how long and how
+// many are kept.
+type CallLogConfig struct {
+	Enabled   bool          `mapstructure:"enabled"`
+	Retention time.Duration `mapstructure:"retention"`
+	MaxRows   int64         `mapstructure:"max_rows"` // 0: no bound by count
+	Buffer    int           `mapstructure:"buffer"`
+}
+
 // LoginConfig shapes /login/token.php and the limits on password guessing
 // it shares with /admin/login (see internal/loginlimit).
 type LoginConfig struct {
@@ -180,6 +191,10 @@ var defaults = map[string]any{
 	"calls.change_poll_interval":          "1s",
 	"calls.upstream_idle_conns":           64,
 	"calls.max_batch_requests":            25,
+	"calllog.enabled":                     true,
+	"calllog.retention":                   "336h",
+	"calllog.max_rows":                    1000000,
+	"calllog.buffer":                      10000,
 	"login.token_duration":                "2016h",
 	"login.max_failures":                  5,
 	"login.max_failures_per_address":      20,
@@ -352,6 +367,9 @@ func (c *Config) Validate() error {
 		if d < 0 {
 			return configErrorf("%s: must not be negative", key)
 		}
+	}
+	if c.CallLog.Retention <= 0 || c.CallLog.MaxRows < 0 || c.CallLog.Buffer < 1 {
+		return configErrorf("calllog.retention must be positive, calllog.max_rows not negative, calllog.buffer at least 1")
 	}
 	if c.Login.MaxFailures < 1 || c.Login.MaxFailuresPerAddr < 1 {
 		return configErrorf("login.max_failures and login.max_failures_per_address: must be at least 1")

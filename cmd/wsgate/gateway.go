@@ -18,6 +18,7 @@ import (
 	"wsgate/protocols"
 	"wsgate/protocols/rest"
 	"wsgate/services"
+	"wsgate/services/calllog"
 
 	"github.com/gin-gonic/gin"
 )
@@ -33,7 +34,8 @@ type gateway struct {
 	catalog  *functions.Catalog
 	auth     *services.Authorizer
 	pipeline *protocols.Pipeline
-	local    *admin.Local // the admin services, for the command line
+	calls    *calllog.Store // the call log, read by the admin API and pages
+	local    *admin.Local   // the admin services, for the command line
 	files    *files.Store
 	access   *files.AccessRules // who reads which file area, set by the components
 	siteURL  string             // the public base URL, without a trailing slash
@@ -66,6 +68,7 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...fu
 	store := services.NewStore(d, services.WithRevokeOnPasswordChange(cfg.Users.RevokeOnPasswordChange))
 	g := &gateway{cfg: cfg, log: log, db: d, store: store, registry: functions.NewRegistry()}
 	g.catalog = functions.NewCatalog(d, g.registry)
+	g.calls = calllog.NewStore(d)
 	g.siteURL = strings.TrimSuffix(cfg.Site.URL, "/")
 	if g.siteURL == "" {
 		g.siteURL = "http://" + cfg.Listen

@@ -36,6 +36,7 @@ import (
 	"wsgate/protocols/rest"
 	"wsgate/protocols/soap"
 	"wsgate/protocols/xmlrpc"
+	"wsgate/services/calllog"
 	"wsgate/web"
 )
 
@@ -123,8 +124,10 @@ type App struct {
 	metrics       *metrics.Metrics
 	trusted       []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
 	closeBus      func()
-	listener      net.Listener
-	server        *http.Server
+	// recorder writes the call log; nil when calllog.enabled is off.
+	recorder *calllog.Recorder
+	listener net.Listener
+	server   *http.Server
 }
 
 // NewApp opens the gateway (store, migrations, implementations), upgrades the
@@ -175,7 +178,16 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 		g.Close()
 		return nil, err
 	}
-	a.metrics = metrics.New(metrics.Sources{DB: d.DB, Cache: func() metrics.CacheStats { return metrics.CacheStats(g.auth.Stats()) }, Backlog: a.relay.Backlog, Log: log,
+	if cfg.CallLog.Enabled {
+		a.recorder = calllog.NewRecorder(g.calls, calllog.Options{Buffer: cfg.CallLog.Buffer,
+			Retention: cfg.CallLog.Retention, MaxRows: cfg.CallLog.MaxRows, Log: log})
+		g.pipeline.Calls = a.recorder
+	}
+	var callLogDropped func() uint64
+	if a.recorder != nil {
+		callLogDropped = a.recorder.Dropped
+	}
+	a.metrics = metrics.New(metrics.Sources{CallLogDropped: callLogDropped, DB: d.DB, Cache: func() metrics.CacheStats { return metrics.CacheStats(g.auth.Stats()) }, Backlog: a.relay.Backlog, Log: log,
 		LogDropped: func() uint64 { return a.LogBuffer.Dropped() }})
 	g.pipeline.Observe = a.metrics.Observe
 	if a.Engine, err = a.routes(); err != nil {
@@ -216,13 +228,13 @@ func (a *App) routes() (*gin.Engine, error) {
 	e.Any(soap.Path, gin.WrapH(&soap.Server{Dispatcher: a.pipeline, Lister: a.pipeline, Debug: a.Config.Debug,
 		Log: a.Log, MaxBodyBytes: pc.MaxBodyBytes, Functions: a.function, Intake: intake,
 		BaseURL: func(*http.Request) string { return a.siteURL + soap.Path }}))
-	err := admin.Mount(e.Group("/1.0"), admin.Deps{Store: a.store, Catalog: a.catalog, Auth: a.auth,
+	err := admin.Mount(e.Group("/1.0"), admin.Deps{Store: a.store, Catalog: a.catalog, Auth: a.auth, Calls: a.calls,
 		AfterCommit: a.relay.Notify, Log: a.Log}, a.Config.EnabledPlugins)
 	if err != nil {
 		return nil, fmt.Errorf("admin API: %w", err)
 	}
 	err = web.Mount(e, web.Deps{
-		Admin:    admin.Deps{Store: a.store, Catalog: a.catalog, Auth: a.auth, AfterCommit: a.relay.Notify, Log: a.Log},
+		Admin:    admin.Deps{Store: a.store, Catalog: a.catalog, Auth: a.auth, Calls: a.calls, AfterCommit: a.relay.Notify, Log: a.Log},
 		SiteName: a.Config.Site.Name,
 		SiteURL:  func() string { return a.siteURL }, // read per request: the port is known once listening
 		Log:      a.Log,
@@ -288,6 +300,7 @@ func (a *App) Serve(ctx context.Context) error {
 	// final flush happens before Serve returns, while the store is open.
 	actx, stopAuth := context.WithCancel(context.Background())
 	a.auth.Start(actx)
+	a.recorder.Start(actx)
 	watched, relayed := make(chan struct{}), make(chan struct{})
 	go func() { a.watchChanges(actx, a.changesHealth); close(watched) }()
 	go func() { a.relay.Run(actx); close(relayed) }()
@@ -296,7 +309,7 @@ func (a *App) Serve(ctx context.Context) error {
 		a.files.RunSweeper(actx, a.Config.Files.SweepInterval, a.Config.Files.DraftTTL, a.Log)
 		close(swept)
 	}()
-	defer func() { stopAuth(); <-a.auth.Done(); <-watched; <-relayed; <-swept }()
+	defer func() { stopAuth(); <-a.auth.Done(); <-a.recorder.Done(); <-watched; <-relayed; <-swept }()
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
 	a.Log.Info("serving", "url", a.URL(), "store", a.DB.Dialect, "version", wsgate.Version)

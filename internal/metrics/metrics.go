@@ -37,6 +37,9 @@ type Sources struct {
 	Log     *slog.Logger
 	// LogDropped counts the log lines dropped because the log output fell behind.
 	LogDropped func() uint64
+	// CallLogDropped counts the calls the call log lost (its buffer was
+	// full or a write failed); nil when call logging is off.
+	CallLogDropped func() uint64
 }
 
 // New registers every collector.
@@ -91,6 +94,11 @@ func New(src Sources) *Metrics {
 		m.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "wsgate_log_dropped_total", Help: "Log lines dropped because the log output could not keep up.",
 		}, func() float64 { return float64(src.LogDropped()) }))
+	}
+	if src.CallLogDropped != nil {
+		m.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "wsgate_calllog_dropped_total", Help: "Calls the call log did not record because its buffer was full or a write failed.",
+		}, func() float64 { return float64(src.CallLogDropped()) }))
 	}
 	return m
 }

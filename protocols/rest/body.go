@@ -44,6 +44,14 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) (*body, error)
 	return &body{kind: kind, contentType: ct, data: data}, nil
 }
 
+// len is the body's size in bytes; 0 for no body.
+func (b *body) len() int {
+	if b == nil {
+		return 0
+	}
+	return b.data.Len()
+}
+
 // parse decodes the body into its parameters within budget; nil for no body.
 func (b *body) parse(budget *protocols.Budget) (map[string]any, error) {
 	switch {

@@ -180,7 +180,8 @@ func (s *Server) parse(w http.ResponseWriter, r *http.Request, f format) (*proto
 	for _, k := range reservedNames {
 		delete(params, k)
 	}
-	call := &protocols.Call{Protocol: "rest", Params: params, RemoteIP: protocols.RemoteIP(r), Settings: settings}
+	call := &protocols.Call{Protocol: "rest", Params: params, RemoteIP: protocols.RemoteIP(r), Settings: settings,
+		Size: post.len() + len(r.URL.RawQuery)}
 	if hasToken {
 		if call.Token, err = reservedString("wstoken", token); err != nil {
 			return nil, f, err

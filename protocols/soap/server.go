@@ -122,6 +122,7 @@ func (s *Server) readCall(w http.ResponseWriter, r *http.Request, call *protocol
 	if err != nil {
 		return answerStyle{}, malformed(err)
 	}
+	call.Size = body.Len() + len(r.URL.RawQuery)
 	var style answerStyle
 	err = s.Intake.Decode(r.Context(), func(b *protocols.Budget) error {
 		env, err := readEnvelope(body.Reader(), b)

@@ -116,6 +116,7 @@ func (s *Server) parse(w http.ResponseWriter, r *http.Request) (*protocols.Call,
 		}
 		return nil, wsgate.ErrInvalidParameter.WithDebug("The request body could not be read").Wrap(err)
 	}
+	call.Size = body.Len() + len(r.URL.RawQuery)
 	var mc *MethodCall
 	err = s.Intake.Decode(r.Context(), func(b *protocols.Budget) error {
 		mc, err = DecodeCallWithin(body.Reader(), b)

@@ -197,7 +197,8 @@ func TestServerPassesArgs(t *testing.T) {
 				t.Fatalf("status %d, body %q", resp.StatusCode, body)
 			}
 			c := f.last(t)
-			want := &protocols.Call{Protocol: "xmlrpc", Token: "tok", Function: "local_void", Args: tt.args, RemoteIP: "127.0.0.1"}
+			want := &protocols.Call{Protocol: "xmlrpc", Token: "tok", Function: "local_void", Args: tt.args, RemoteIP: "127.0.0.1",
+				Size: len(tt.body) + len("wstoken=tok")}
 			if !reflect.DeepEqual(c, want) {
 				t.Errorf("call = %#v\nwant %#v", c, want)
 			}

@@ -2,6 +2,7 @@ package calllog
 
 import (
 	"context"
+	"database/sql"
 	"math"
 	"strconv"
 	"strings"
@@ -128,4 +129,20 @@ func (s *Store) List(ctx context.Context, f Filter, order string, asc bool, limi
 	}
 	p.Items, err = scanEntries(rows)
 	return p, err
+}
+
+// Get returns the call with id; sql.ErrNoRows when there is none.
+func (s *Store) Get(ctx context.Context, id int64) (Entry, error) {
+	rows, err := s.d.Read.QueryContext(ctx, `SELECT id, `+columns+` FROM external_calls WHERE id = $1`, id)
+	if err != nil {
+		return Entry{}, db.Translate(err)
+	}
+	list, err := scanEntries(rows)
+	if err != nil {
+		return Entry{}, err
+	}
+	if len(list) == 0 {
+		return Entry{}, sql.ErrNoRows
+	}
+	return list[0], nil
 }

@@ -163,8 +163,16 @@ func (r *Recorder) Start(ctx context.Context) {
 	r.start.Do(func() { go r.run(ctx) })
 }
 
-// Done is closed once the loop begun by Start has made its final write.
-func (r *Recorder) Done() <-chan struct{} { return r.done }
+// Done is closed once the loop begun by Start has made its final write;
+// a nil Recorder's is closed already.
+func (r *Recorder) Done() <-chan struct{} {
+	if r == nil {
+		closed := make(chan struct{})
+		close(closed)
+		return closed
+	}
+	return r.done
+}
 
 // finalFlushTimeout bounds the last write when Start's context ends.
 const finalFlushTimeout = 10 * time.Second
