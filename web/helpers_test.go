@@ -143,8 +143,7 @@ func newFixture(t *testing.T, opts ...func(*options)) *fixture {
 	// The wiring cmd does: the admin services' dependencies, then Mount.
 	deps := web.Deps{Admin: admin.Deps{Store: store, Catalog: f.catalog, Auth: f.auth, Log: log,
 		AfterCommit: func() { f.wakes.Add(1) }}, SiteName: "Test gateway", Log: log,
-		RecentErrors: func() []string { return []string{"core_user_get_users: boom"} },
-		Files:        fileStore, Quota: 1 << 20}
+		Files: fileStore, Quota: 1 << 20}
 	if o.siteURL != "" {
 		deps.SiteURL = func() string { return o.siteURL }
 	}

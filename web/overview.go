@@ -11,8 +11,7 @@ type overviewBody struct {
 	Services, EnabledServices, CustomServices int
 	Functions, Users, Roles, Tokens           int
 	Protocols                                 []protocolInfo
-	RecentErrors                              []string
-	ErrorsKnown                               bool // RecentErrors is wired
+	Activity                                  activity
 }
 
 // protocolInfo is one protocol's endpoint.
@@ -31,7 +30,7 @@ func (s *site) protocols(r *http.Request) []protocolInfo {
 	}
 }
 
-// overview shows counts, the protocols and recent errors.
+// overview shows counts, the protocols and the recent activity.
 func (s *site) overview(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 	ctx := r.Context()
 	svcs, err := s.store.ListServices(ctx)
@@ -64,9 +63,9 @@ func (s *site) overview(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 			b.CustomServices++
 		}
 	}
-	if s.d.RecentErrors != nil {
-		b.ErrorsKnown = true
-		b.RecentErrors = s.d.RecentErrors()
+	if b.Activity, err = s.activity(r); err != nil {
+		s.internalError(w, r, err)
+		return
 	}
 	s.render(w, r, c, http.StatusOK, "overview", "Overview", "overview", b)
 }

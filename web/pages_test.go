@@ -31,7 +31,7 @@ func TestPages(t *testing.T) {
 	}{
 		{"/admin/", "Overview", []string{"count-services", "count-functions", "count-users", "count-tokens", "logout"},
 			[]string{"/webservice/rest/server.php", "/webservice/xmlrpc/server.php", "/webservice/soap/server.php",
-				"/webservice/rest/openapi.json", "core_user_get_users: boom"}},
+				"/webservice/rest/openapi.json", "Calls per minute, last hour", "No recent errors"}},
 		{"/admin/services", "Services", []string{"add-service", "service-" + id, "toggle-" + id},
 			[]string{"Built-in services", "Custom services", "Moodle mobile web service", "wsgate administration",
 				"/admin/services/" + id + "/docs"}},

@@ -47,6 +47,7 @@ var funcs = template.FuncMap{
 	"dateValue": dateValue,
 	"join":      strings.Join,
 	"itoa":      itoa,
+	"list":      func(c ...chart) []chart { return c },
 	"fullname":  fullname,
 	"rows":      func(csrf string, rows any) tableData { return tableData{CSRF: csrf, Rows: rows} },
 	"userform":  func(u services.User, e *formError) userFields { return userFields{Form: u, Err: e} },

@@ -39,9 +39,6 @@ type Deps struct {
 	// LoginRefusals logs refused logins; share it with /login/token.php.
 	// Nil: one of its own, writing to Log.
 	LoginRefusals *loginlimit.RefusalLog
-	// RecentErrors, when not nil, lists recent errors for the overview,
-	// newest first.
-	RecentErrors func() []string
 	// Files, when not nil, lets a user's page list their files and their
 	// use of Quota (files.user_quota; 0: none).
 	Files *filestore.Store
@@ -128,6 +125,7 @@ func newSite(d Deps) (*site, error) {
 //	/admin/services/{id}/docs            its API documentation (/admin/docs/{shortname} too)
 //	/admin/services/{id}/openapi.json    its OpenAPI document
 //	/admin/tokens                        tokens: create (shown once), revoke
+//	/admin/calls                         the call log, filtered
 //	/admin/users[/{id}], /admin/roles[/{id}]
 //	/admin/functions[/{name}]            the installed functions by component
 //	/admin/static/style.css
@@ -203,6 +201,8 @@ func (s *site) routes() http.Handler {
 	m.HandleFunc("GET /admin/tokens", s.admin(s.tokensList))
 	m.HandleFunc("POST /admin/tokens", s.admin(s.tokenCreate))
 	m.HandleFunc("POST /admin/tokens/{id}/delete", s.admin(s.tokenDelete))
+
+	m.HandleFunc("GET /admin/calls", s.admin(s.callsList))
 
 	m.HandleFunc("GET /admin/users", s.admin(s.usersList))
 	m.HandleFunc("POST /admin/users", s.admin(s.userCreate))
