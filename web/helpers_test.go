@@ -27,6 +27,7 @@ import (
 	"wsgate/protocols"
 	"wsgate/protocols/rest"
 	"wsgate/services"
+	"wsgate/services/calllog"
 	"wsgate/web"
 )
 
@@ -56,6 +57,7 @@ type fixture struct {
 	wakes   atomic.Int64    // AfterCommit calls
 	checks  *dbtest.Holding // the password checks
 	files   *files.Store
+	calls   *calllog.Recorder // the call log of the fixture's REST server
 }
 
 // options change how a fixture is built.
@@ -138,7 +140,8 @@ func newFixture(t *testing.T, opts ...func(*options)) *fixture {
 	if o.catalog != nil {
 		f.catalog = o.catalog(f)
 	}
-	pipe := &protocols.Pipeline{Auth: f.auth, Functions: catalog, Validator: &functions.Validator{}, Log: log}
+	f.calls = calllog.NewRecorder(calllog.NewStore(d), calllog.Options{Log: log})
+	pipe := &protocols.Pipeline{Auth: f.auth, Functions: catalog, Validator: &functions.Validator{}, Log: log, Calls: f.calls}
 	e := gin.New()
 	// The wiring cmd does: the admin services' dependencies, then Mount.
 	deps := web.Deps{Admin: admin.Deps{Store: store, Catalog: f.catalog, Auth: f.auth, Log: log,
