@@ -303,7 +303,7 @@ func (a *Authorizer) tokenUser(ctx context.Context, req AuthRequest) (*tokenEntr
 	if !tok.ip.AllowsString(req.RemoteIP) {
 		return nil, nil, nil, wsgate.ErrAccess.WithDebugf(debugTokenIP, req.RemoteIP)
 	}
-	a.recordAccess(tok, now)
+	a.recordAccess(tok, now, req.RemoteIP)
 
 	pol, err := a.policy(ctx, &v)
 	if err != nil {

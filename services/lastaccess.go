@@ -12,22 +12,24 @@ const finalFlushTimeout = 10 * time.Second
 // accessLog holds token last access times waiting to be written.
 type accessLog struct {
 	mu      sync.Mutex
-	pending map[int64]int64 // token id -> unix seconds
+	pending map[int64]TokenAccess // token id -> the newest access
 }
 
-// recordAccess queues now as the last access of t when the stored (or
+// recordAccess queues now and ip as the last access of t when the stored (or
 // queued) value is at least a minute older, as Moodle throttles its write.
 // It never touches the database.
-func (a *Authorizer) recordAccess(t *tokenEntry, now int64) {
+func (a *Authorizer) recordAccess(t *tokenEntry, now int64, ip string) {
 	last := t.lastAccess.Load()
 	if now-last < lastAccessUpdateSecs || !t.lastAccess.CompareAndSwap(last, now) {
 		return
 	}
 	a.access.mu.Lock()
 	if a.access.pending == nil {
-		a.access.pending = make(map[int64]int64)
+		a.access.pending = make(map[int64]TokenAccess)
 	}
-	a.access.pending[t.id] = max(a.access.pending[t.id], now)
+	if now >= a.access.pending[t.id].Time {
+		a.access.pending[t.id] = TokenAccess{Time: now, IP: ip}
+	}
 	a.access.mu.Unlock()
 }
 
@@ -45,10 +47,12 @@ func (a *Authorizer) Flush(ctx context.Context) error {
 	if err != nil {
 		a.access.mu.Lock()
 		if a.access.pending == nil {
-			a.access.pending = make(map[int64]int64, len(batch))
+			a.access.pending = make(map[int64]TokenAccess, len(batch))
 		}
 		for id, t := range batch {
-			a.access.pending[id] = max(a.access.pending[id], t)
+			if t.Time > a.access.pending[id].Time {
+				a.access.pending[id] = t
+			}
 		}
 		a.access.mu.Unlock()
 	}

@@ -46,6 +46,9 @@ func TestLastAccess(t *testing.T) {
 		if a, b := lastAccess(m.token.ID), lastAccess(other.token.ID); a != t0 || b != t0 {
 			t.Fatalf("after flush lastaccess = %d, %d; want %d", a, b, t0)
 		}
+		if tok, err := e.s.TokenByID(e.ctx, m.token.ID); err != nil || tok.LastAccessIP != m.req.RemoteIP || tok.LastAccessIP == "" {
+			t.Errorf("last access address = %q, %v; want %q", tok.LastAccessIP, err, m.req.RemoteIP)
+		}
 
 		// Within the minute: nothing is queued, nothing is written.
 		e.clock.Add(59 * time.Second)

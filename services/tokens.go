@@ -24,7 +24,7 @@ const lastAccessUpdateSecs = 60
 // touchBatch bounds the rows one TouchTokens statement updates.
 const touchBatch = 500
 
-const tokenColumns = `id, userid, externalserviceid, creatorid, iprestriction, validuntil, timecreated, lastaccess, name, readonly`
+const tokenColumns = `id, userid, externalserviceid, creatorid, iprestriction, validuntil, timecreated, lastaccess, name, readonly, lastaccessip`
 
 // HashToken returns the hex SHA-256 of a token value, the form the store keeps.
 func HashToken(token string) string {
@@ -35,11 +35,13 @@ func HashToken(token string) string {
 func scanToken(row scanner) (Token, error) {
 	var t Token
 	var creator, until, last sql.NullInt64
-	var ip sql.NullString
-	if err := row.Scan(&t.ID, &t.UserID, &t.ServiceID, &creator, &ip, &until, &t.TimeCreated, &last, &t.Name, &t.ReadOnly); err != nil {
+	var ip, lastIP sql.NullString
+	if err := row.Scan(&t.ID, &t.UserID, &t.ServiceID, &creator, &ip, &until, &t.TimeCreated, &last, &t.Name, &t.ReadOnly,
+		&lastIP); err != nil {
 		return Token{}, notFound("external_tokens", err)
 	}
 	t.CreatorID, t.IPRestriction, t.ValidUntil, t.LastAccess = creator.Int64, ip.String, until.Int64, last.Int64
+	t.LastAccessIP = lastIP.String
 	return t, nil
 }
 
@@ -222,10 +224,16 @@ func (s *Store) deleteTokens(ctx context.Context, where string, args ...any) ([]
 	return hashes, nil
 }
 
-// TouchTokens records last access times (token id -> unix seconds) in
+// TokenAccess is a token's last use: when (unix seconds) and from where.
+type TokenAccess struct {
+	Time int64
+	IP   string
+}
+
+// TouchTokens records last accesses (token id -> time and address) in
 // batches; a time never moves lastaccess backwards. It announces nothing:
 // lastaccess plays no part in authorisation.
-func (s *Store) TouchTokens(ctx context.Context, access map[int64]int64) error {
+func (s *Store) TouchTokens(ctx context.Context, access map[int64]TokenAccess) error {
 	if len(access) == 0 {
 		return nil
 	}
@@ -237,15 +245,16 @@ func (s *Store) TouchTokens(ctx context.Context, access map[int64]int64) error {
 		for start := 0; start < len(ids); start += touchBatch {
 			chunk := ids[start:min(start+touchBatch, len(ids))]
 			var q strings.Builder
-			args := make([]any, 0, 2*len(chunk))
-			q.WriteString(`UPDATE external_tokens SET lastaccess = v.column2 FROM (VALUES `)
+			args := make([]any, 0, 3*len(chunk))
+			q.WriteString(`UPDATE external_tokens SET lastaccess = v.column2, lastaccessip = v.column3 FROM (VALUES `)
 			for i, id := range chunk {
 				if i > 0 {
 					q.WriteString(", ")
 				}
 				n := len(args)
-				q.WriteString("(CAST($" + strconv.Itoa(n+1) + " AS BIGINT), CAST($" + strconv.Itoa(n+2) + " AS BIGINT))")
-				args = append(args, id, access[id])
+				q.WriteString("(CAST($" + strconv.Itoa(n+1) + " AS BIGINT), CAST($" + strconv.Itoa(n+2) + " AS BIGINT), CAST($" +
+					strconv.Itoa(n+3) + " AS TEXT))")
+				args = append(args, id, access[id].Time, access[id].IP)
 			}
 			q.WriteString(`) AS v WHERE external_tokens.id = v.column1
 				AND (external_tokens.lastaccess IS NULL OR external_tokens.lastaccess < v.column2)`)

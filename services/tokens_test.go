@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -190,16 +191,16 @@ func TestTokens(t *testing.T) {
 
 		t.Run("touch", func(t *testing.T) {
 			reqs := bulkTokens(t, e, m, 600) // more than one batch
-			access := map[int64]int64{}
+			access := map[int64]services.TokenAccess{}
 			for i, r := range reqs {
 				tok, err := e.s.TokenByValue(ctx, r.Token)
 				e.must(err)
-				access[tok.ID] = 1000 + int64(i)
+				access[tok.ID] = services.TokenAccess{Time: 1000 + int64(i), IP: fmt.Sprintf("192.0.2.%d", i%250)}
 			}
 			first, _ := e.s.TokenByValue(ctx, reqs[0].Token)
-			access[9999999] = 5 // a deleted token is skipped
+			access[9999999] = services.TokenAccess{Time: 5} // a deleted token is skipped
 			e.must(e.s.TouchTokens(ctx, access))
-			e.must(e.s.TouchTokens(ctx, map[int64]int64{first.ID: 10})) // never backwards
+			e.must(e.s.TouchTokens(ctx, map[int64]services.TokenAccess{first.ID: {Time: 10, IP: "198.51.100.1"}})) // never backwards
 			var n int
 			e.must(d.QueryRowContext(ctx, `SELECT COUNT(*) FROM external_tokens WHERE lastaccess >= 1000`).Scan(&n))
 			if n != len(reqs) {
@@ -209,8 +210,8 @@ func TestTokens(t *testing.T) {
 				if id == 9999999 {
 					continue
 				}
-				if tok, err := e.s.TokenByID(ctx, id); err != nil || tok.LastAccess != want {
-					t.Fatalf("token %d lastaccess = %d, %v; want %d", id, tok.LastAccess, err, want)
+				if tok, err := e.s.TokenByID(ctx, id); err != nil || tok.LastAccess != want.Time || tok.LastAccessIP != want.IP {
+					t.Fatalf("token %d lastaccess = %d from %q, %v; want %+v", id, tok.LastAccess, tok.LastAccessIP, err, want)
 				}
 			}
 			e.must(e.s.TouchTokens(ctx, nil))

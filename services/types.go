@@ -86,7 +86,8 @@ type Token struct {
 	TimeCreated   int64
 	LastAccess    int64 // unix seconds, 0 when never used
 	Name          string
-	ReadOnly      bool // only functions of type read may be called with it
+	ReadOnly      bool   // only functions of type read may be called with it
+	LastAccessIP  string // the address of the last access; "" when unknown
 }
 
 // TokenSpec is what CreateToken needs to make a token.
