@@ -54,4 +54,3 @@ func TestMissingCapabilities(t *testing.T) {
 		}
 	})
 }
-
