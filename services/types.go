@@ -1,5 +1,12 @@
 package services
 
+import (
+	"cmp"
+	"math"
+	"slices"
+	"time"
+)
+
 // Authentication methods a user may have (Moodle's user.auth).
 const (
 	AuthManual  = "manual"  // password login allowed
@@ -88,6 +95,30 @@ type Token struct {
 	Name          string
 	ReadOnly      bool   // only functions of type read may be called with it
 	LastAccessIP  string // the address of the last access; "" when unknown
+}
+
+// ExpiresWithin reports whether the token has an expiry no later than d
+// after now (an expired one too): the token report marks it.
+func (t *Token) ExpiresWithin(now time.Time, d time.Duration) bool {
+	return t.ValidUntil != 0 && t.ValidUntil <= now.Add(d).Unix()
+}
+
+// SortByExpiry orders tokens by validuntil ascending, those that never
+// expire last, then by id: the token report's default order.
+func SortByExpiry(toks []Token) {
+	slices.SortStableFunc(toks, func(a, b Token) int {
+		ua, ub := a.ValidUntil, b.ValidUntil
+		if ua == 0 {
+			ua = math.MaxInt64
+		}
+		if ub == 0 {
+			ub = math.MaxInt64
+		}
+		if c := cmp.Compare(ua, ub); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
 }
 
 // TokenSpec is what CreateToken needs to make a token.

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"wsgate/services"
 )
@@ -13,7 +14,19 @@ import (
 type tokenRow struct {
 	services.Token
 	User, Service, Creator string
+	// Missing are the capabilities the user lacks for the service's
+	// functions (the authorizer's rules, every protocol).
+	Missing []string
+	// Expiring: the token expires within expiringSoon (or has expired).
+	Expiring bool
 }
+
+// expiringSoon is how near an expiry the token report marks.
+const expiringSoon = 7 * 24 * time.Hour
+
+// reportProtocols are the protocols whose capability the report checks
+// when the authorizer requires one.
+var reportProtocols = []string{"rest", "xmlrpc", "soap"}
 
 // tokenForm holds the values of the form that creates a token.
 type tokenForm struct {
@@ -28,6 +41,8 @@ type tokensBody struct {
 	Users                     []services.User
 	Services                  []services.Service
 	FilterUser, FilterService int64
+	FilterName                string // a case-insensitive substring of the name
+	FilterDays                string // expiring within this many days ("" for any)
 	Form                      tokenForm
 	Err                       *formError
 }
@@ -39,11 +54,12 @@ var tokenLabels = map[string]string{"user_id": "User", "service_id": "Service", 
 // Labels returns the labels of the form's fields.
 func (tokensBody) Labels() map[string]string { return tokenLabels }
 
-// tokensList lists tokens (filtered by ?user= and ?service=), never their
-// values, with the form that creates one.
+// tokensList is the token report (filtered by ?user=, ?service=, ?name=
+// and ?expiring=<days>, ordered by expiry, soonest first), never the
+// values, with the form that creates a token.
 func (s *site) tokensList(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 	q := r.URL.Query()
-	b := tokensBody{}
+	b := tokensBody{FilterName: strings.TrimSpace(q.Get("name")), FilterDays: strings.TrimSpace(q.Get("expiring"))}
 	b.FilterUser, _ = strconv.ParseInt(q.Get("user"), 10, 64)
 	b.FilterService, _ = strconv.ParseInt(q.Get("service"), 10, 64)
 	b.Form.UserID, b.Form.ServiceID = b.FilterUser, b.FilterService
@@ -73,12 +89,22 @@ func (s *site) renderTokens(w http.ResponseWriter, r *http.Request, c *reqCtx, s
 	for _, sv := range b.Services {
 		svcs[sv.ID] = sv.Name
 	}
+	services.SortByExpiry(toks)
+	days, daysErr := strconv.Atoi(b.FilterDays)
+	now := s.now()
 	for _, t := range toks {
-		if b.FilterUser != 0 && t.UserID != b.FilterUser || b.FilterService != 0 && t.ServiceID != b.FilterService {
+		if b.FilterUser != 0 && t.UserID != b.FilterUser || b.FilterService != 0 && t.ServiceID != b.FilterService ||
+			b.FilterName != "" && !strings.Contains(strings.ToLower(t.Name), strings.ToLower(b.FilterName)) ||
+			daysErr == nil && !t.ExpiresWithin(now, time.Duration(days)*24*time.Hour) {
 			continue
 		}
+		missing, err := s.auth.MissingCapabilities(ctx, t.UserID, t.ServiceID, reportProtocols...)
+		if err != nil {
+			s.internalError(w, r, err)
+			return
+		}
 		b.Tokens = append(b.Tokens, tokenRow{Token: t, User: users[t.UserID], Service: svcs[t.ServiceID],
-			Creator: users[t.CreatorID]})
+			Creator: users[t.CreatorID], Missing: missing, Expiring: t.ExpiresWithin(now, expiringSoon)})
 	}
 	s.render(w, r, c, status, "tokens", "Tokens", "tokens", b)
 }
