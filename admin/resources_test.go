@@ -249,7 +249,8 @@ func TestTokens(t *testing.T) {
 		}
 		delete(created, "token")
 		want := fmt.Sprintf(`{"id": %s, "user_id": %d, "service_id": %d, "name": "ci", "iprestriction": "127.0.0.1",
-			"validuntil": %d, "timecreated": %d, "lastaccess": 0, "readonly": false}`, id, alice.ID, test.ID, future, start.Unix())
+			"validuntil": %d, "timecreated": %d, "lastaccess": 0, "readonly": false, "lastaccess_ip": "", "creator_id": %d}`,
+			id, alice.ID, test.ID, future, start.Unix(), e.root.ID)
 		if !sameJSON(jsonOf(created), want) {
 			t.Errorf("created %s, want %s", r.body, want)
 		}

@@ -39,12 +39,15 @@ type body struct {
 	TimeCreated   int64  `json:"timecreated"`
 	LastAccess    int64  `json:"lastaccess"`
 	ReadOnly      bool   `json:"readonly"`
+	LastAccessIP  string `json:"lastaccess_ip"`
+	CreatorID     int64  `json:"creator_id"`
 	Token         string `json:"token,omitempty"`
 }
 
 func view(t *token) any {
 	return body{ID: t.ID, UserID: t.UserID, ServiceID: t.ServiceID, Name: t.Name, IPRestriction: t.IPRestriction,
-		ValidUntil: t.ValidUntil, TimeCreated: t.TimeCreated, LastAccess: t.LastAccess, ReadOnly: t.ReadOnly, Token: t.Value}
+		ValidUntil: t.ValidUntil, TimeCreated: t.TimeCreated, LastAccess: t.LastAccess, ReadOnly: t.ReadOnly,
+		LastAccessIP: t.LastAccessIP, CreatorID: t.CreatorID, Token: t.Value}
 }
 
 // input holds the fields a new token takes; name "" draws Moodle's

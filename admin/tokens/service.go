@@ -47,6 +47,8 @@ var columns = crud.Columns[token]{
 		"timecreated":   crud.Int(func(t *token) int64 { return t.TimeCreated }),
 		"lastaccess":    crud.Int(func(t *token) int64 { return t.LastAccess }),
 		"readonly":      crud.Bool(func(t *token) bool { return t.ReadOnly }),
+		"lastaccess_ip": crud.String(func(t *token) string { return t.LastAccessIP }),
+		"creator_id":    crud.Int(func(t *token) int64 { return t.CreatorID }),
 	},
 	Search:  []string{"name", "iprestriction"},
 	Default: "id",

@@ -137,7 +137,7 @@ func newUserCmd(c *cli) *cobra.Command {
 
 func newTokenCmd(c *cli) *cobra.Command {
 	cmd := &cobra.Command{Use: "token", Short: "Manage web service tokens", Args: noArgs,
-		RunE: func(*cobra.Command, []string) error { return usageError{fmt.Errorf("token needs a verb: create")} }}
+		RunE: func(*cobra.Command, []string) error { return usageError{fmt.Errorf("token needs a verb: create or list")} }}
 	var user, service, validUntil, ip, name string
 	var readOnly bool
 	create := &cobra.Command{
@@ -183,7 +183,7 @@ func newTokenCmd(c *cli) *cobra.Command {
 	create.Flags().BoolVar(&readOnly, "read-only", false, "the token may call only functions of type read")
 	_ = create.MarkFlagRequired("user")
 	_ = create.MarkFlagRequired("service")
-	cmd.AddCommand(create)
+	cmd.AddCommand(create, newTokenListCmd(c))
 	return cmd
 }
 
