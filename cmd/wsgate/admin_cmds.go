@@ -137,7 +137,9 @@ func newUserCmd(c *cli) *cobra.Command {
 
 func newTokenCmd(c *cli) *cobra.Command {
 	cmd := &cobra.Command{Use: "token", Short: "Manage web service tokens", Args: noArgs,
-		RunE: func(*cobra.Command, []string) error { return usageError{fmt.Errorf("token needs a verb: create or list")} }}
+		RunE: func(*cobra.Command, []string) error {
+			return usageError{fmt.Errorf("token needs a verb: create or list")}
+		}}
 	var user, service, validUntil, ip, name string
 	var readOnly bool
 	create := &cobra.Command{
