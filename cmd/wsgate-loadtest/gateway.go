@@ -49,10 +49,10 @@ type gateway struct {
 var servingLine = regexp.MustCompile(`is serving on (http://\S+)`)
 
 // startGateway writes a configuration naming only the store, the address and
-// the extra component, starts serve as a user does (default log level, its
+// the extra component (and, when callLog is false, calllog.enabled: false), starts serve as a user does (default log level, its
 // log to dir/wsgate.log), and sets it up through the CLI as README's
 // "A first call" does.
-func startGateway(ctx context.Context, bin, dir, databaseURL, upstreamURL, cpuProfile string) (*gateway, error) {
+func startGateway(ctx context.Context, bin, dir, databaseURL, upstreamURL, cpuProfile string, callLog bool) (*gateway, error) {
 	comp := filepath.Join(dir, "components", "local_loadtest", "db")
 	if err := os.MkdirAll(comp, 0o755); err != nil {
 		return nil, err
@@ -63,6 +63,9 @@ func startGateway(ctx context.Context, bin, dir, databaseURL, upstreamURL, cpuPr
 	g := &gateway{bin: bin, dir: dir, config: filepath.Join(dir, "config.yml")}
 	cfg := fmt.Sprintf("listen: 127.0.0.1:0\ndatabase:\n  url: %q\ncomponents:\n  paths: [%q]\n",
 		databaseURL, filepath.Join(dir, "components"))
+	if !callLog {
+		cfg += "calllog:\n  enabled: false\n"
+	}
 	if err := os.WriteFile(g.config, []byte(cfg), 0o600); err != nil {
 		return nil, err
 	}

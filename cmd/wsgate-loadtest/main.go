@@ -6,7 +6,7 @@
 // same upstream), then prints throughput, latency, CPU time and allocations
 // per call. See docs/performance.md.
 //
-//	wsgate-loadtest [-wsgate bin/wsgate] [-concurrency 64] [-duration 2s] [-rounds 2]
+//	wsgate-loadtest [-wsgate bin/wsgate] [-concurrency 64] [-duration 2s] [-rounds 2] [-calllog=false]
 //	wsgate-loadtest bare -cases FILE -upstream URL   (started by the tool)
 //	wsgate-loadtest upstream                         (started by the tool)
 package main
@@ -39,6 +39,7 @@ type options struct {
 	postgres    string
 	cpuProfile  string
 	keep        bool
+	callLog     bool
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -61,6 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.postgres, "postgres", os.Getenv("WSGATE_TEST_POSTGRES_URL"),
 		"admin URL of a PostgreSQL server: also measure on a database created there (default $WSGATE_TEST_POSTGRES_URL)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the gateway's CPU profile of the SQLite run to this file")
+	fs.BoolVar(&o.callLog, "calllog", true, "record calls in the call log (calllog.enabled); run with -calllog=false to compare")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (configuration, store, the gateway's log)")
 	if err := fs.Parse(args); err != nil {
 		return 2

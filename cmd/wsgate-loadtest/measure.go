@@ -58,7 +58,7 @@ func measureStore(ctx context.Context, o options, store string, stdout, stderr i
 	}
 	defer up.stop()
 	upstreamURL := "http://" + upAddr
-	gw, err := startGateway(ctx, bin, dir, dbURL, upstreamURL, profile)
+	gw, err := startGateway(ctx, bin, dir, dbURL, upstreamURL, profile, o.callLog)
 	if err != nil {
 		return err
 	}
@@ -100,8 +100,8 @@ func measureStore(ctx context.Context, o options, store string, stdout, stderr i
 		tc.bare.prefix = prefixOf(a.Body)
 	}
 
-	fmt.Fprintf(stdout, "\n%s store: gateway pid %d (log %s), bare pid %d, upstream pid %d\n", store, gw.pid(),
-		filepath.Join(dir, "wsgate.log"), bare.cmd.Process.Pid, up.cmd.Process.Pid)
+	fmt.Fprintf(stdout, "\n%s store, call log %s: gateway pid %d (log %s), bare pid %d, upstream pid %d\n", store,
+		onOff(o.callLog), gw.pid(), filepath.Join(dir, "wsgate.log"), bare.cmd.Process.Pid, up.cmd.Process.Pid)
 	gwRes := make([]*result, len(cases))
 	bareRes := make([]*result, len(cases))
 	for i, tc := range cases {
@@ -210,4 +210,11 @@ func allocsPerCall(r *result) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.0f", r.mallocs/float64(r.calls))
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
 }
