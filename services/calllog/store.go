@@ -3,8 +3,7 @@ package calllog
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"strings"
+	"strconv"
 	"time"
 
 	"wsgate/internal/db"
@@ -42,27 +41,46 @@ func (s *Store) Insert(ctx context.Context, entries []Entry) error {
 }
 
 func insertRows(ctx context.Context, tx *sql.Tx, rows []Entry) error {
-	var q strings.Builder
-	q.WriteString(`INSERT INTO external_calls (` + columns + `) VALUES `)
 	args := make([]any, 0, len(rows)*perRow)
-	for i, e := range rows {
-		if i > 0 {
-			q.WriteByte(',')
-		}
-		q.WriteByte('(')
-		for j := range perRow {
-			if j > 0 {
-				q.WriteByte(',')
-			}
-			fmt.Fprintf(&q, "$%d", i*perRow+j+1)
-		}
-		q.WriteByte(')')
+	for _, e := range rows {
 		args = append(args, e.Time.Unix(), clip(e.Function, 255), clip(e.Protocol, 20), e.UserID, clip(e.Username, 100),
 			e.ServiceID, clip(e.Service, 255), e.TokenID, clip(e.Outcome, 100), e.Duration.Microseconds(),
 			clip(e.RemoteIP, 45), int64(e.Size))
 	}
-	_, err := tx.ExecContext(ctx, q.String(), args...)
+	_, err := tx.ExecContext(ctx, insertQuery(len(rows)), args...)
 	return err
+}
+
+// fullInsert is the INSERT of a full chunk, built once.
+var fullInsert = buildInsert(insertChunk)
+
+// insertQuery returns the INSERT of n rows.
+func insertQuery(n int) string {
+	if n == insertChunk {
+		return fullInsert
+	}
+	return buildInsert(n)
+}
+
+// buildInsert writes the INSERT of n rows with $1.. placeholders.
+func buildInsert(n int) string {
+	b := make([]byte, 0, 64+len(columns)+n*perRow*6)
+	b = append(b, `INSERT INTO external_calls (`+columns+`) VALUES `...)
+	for i := range n {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '(')
+		for j := range perRow {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '$')
+			b = strconv.AppendInt(b, int64(i*perRow+j+1), 10)
+		}
+		b = append(b, ')')
+	}
+	return string(b)
 }
 
 // clip cuts s to at most n bytes on a rune boundary: a name sent by a
