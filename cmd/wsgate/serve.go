@@ -309,7 +309,14 @@ func (a *App) Serve(ctx context.Context) error {
 		a.files.RunSweeper(actx, a.Config.Files.SweepInterval, a.Config.Files.DraftTTL, a.Log)
 		close(swept)
 	}()
-	defer func() { stopAuth(); <-a.auth.Done(); <-a.recorder.Done(); <-watched; <-relayed; <-swept }()
+	defer func() {
+		stopAuth()
+		<-a.auth.Done()
+		<-a.recorder.Done()
+		<-watched
+		<-relayed
+		<-swept
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
 	a.Log.Info("serving", "url", a.URL(), "store", a.DB.Dialect, "version", wsgate.Version)
