@@ -217,7 +217,7 @@ func TestBrowser(t *testing.T) {
 	// as mobile, which would zoom out to fit a page too wide instead.
 	b.do("phone width", chromedp.EmulateViewport(375, 740))
 	for _, p := range []string{"/admin/", "/admin/services", "/admin/services/" + id + "/functions?q=",
-		"/admin/services/" + id + "/users", "/admin/services/" + id + "/docs", "/admin/tokens", "/admin/users",
+		"/admin/services/" + id + "/users", "/admin/services/" + id + "/docs", "/admin/tokens", "/admin/calls", "/admin/users",
 		"/admin/functions/core_user_create_users"} {
 		b.do("open "+p, chromedp.Navigate(b.base+p), chromedp.WaitVisible(css("footer")))
 		w := run(b, "measure "+p, chromedp.Evaluate[int64](`document.documentElement.scrollWidth - 375`))
