@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"wsgate/internal/db"
 	"wsgate/internal/db/dbtest"
 	"wsgate/services/calllog"
 )
@@ -139,5 +140,35 @@ func testCallLog(t *testing.T, dbURL string) {
 	}
 	if !strings.Contains(logs.String(), "msg=call") {
 		t.Errorf("the log holds no call line")
+	}
+}
+
+// TestCallLogRecordsBatchItems: a batch is recorded once for itself and
+// once for each inner call, each with the batch's token, user and address.
+func TestCallLogRecordsBatchItems(t *testing.T) {
+	app, token, _ := mobileApp(t, dbtest.URL(t, db.SQLite))
+	restBatch(t, app, token, []batchItem{{Function: "core_webservice_get_site_info"},
+		{Function: "core_user_get_users_by_field", Arguments: `{"field":"id","values":["1"]}`}}, "json")
+	if err := app.recorder.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	page, err := app.calls.List(context.Background(), calllog.Filter{}, "time", true, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]calllog.Entry{}
+	for _, e := range page.Items {
+		got[e.Function] = e
+	}
+	if len(page.Items) != 3 {
+		t.Fatalf("%d calls recorded, want the batch and its two items: %+v", len(page.Items), page.Items)
+	}
+	batch := got["tool_mobile_call_external_functions"]
+	for _, fn := range []string{"tool_mobile_call_external_functions", "core_webservice_get_site_info", "core_user_get_users_by_field"} {
+		e, ok := got[fn]
+		if !ok || e.Outcome != "ok" || e.TokenID == 0 || e.TokenID != batch.TokenID || e.Username != "admin" ||
+			e.RemoteIP != "127.0.0.1" || e.Protocol != "rest" {
+			t.Errorf("%s: %+v", fn, e)
+		}
 	}
 }
