@@ -283,15 +283,18 @@ func TestPackage(t *testing.T) {
 		if cfg.Login.SecretFile != "/var/lib/wsgate/token.secret" {
 			t.Errorf("login.secret_file = %q, want /var/lib/wsgate/token.secret", cfg.Login.SecretFile)
 		}
-		// The binary accepts it (no unknown key, no bad value); the store is
-		// redirected to the test's directory.
+		// The binary accepts it (no unknown key, no bad value); the store, the
+		// file contents and the login secret are redirected to the test's
+		// directory, so that the test leaves nothing in /var/lib/wsgate (run
+		// as root, it would leave root's files there for the installed package).
 		dir := t.TempDir()
 		conf := filepath.Join(dir, "config.yml")
 		if err := os.WriteFile(conf, body, 0o600); err != nil {
 			t.Fatal(err)
 		}
 		cmd := exec.Command(binary, "--config", conf, "migrate", "version")
-		cmd.Env = append(os.Environ(), "WSGATE_DATABASE_URL=sqlite:"+filepath.Join(dir, "t.db"))
+		cmd.Env = append(os.Environ(), "WSGATE_DATABASE_URL=sqlite:"+filepath.Join(dir, "t.db"),
+			"WSGATE_FILES_DIR="+filepath.Join(dir, "filedir"), "WSGATE_LOGIN_SECRET_FILE="+filepath.Join(dir, "token.secret"))
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Errorf("wsgate --config <packaged config.yml> migrate version: %v\n%s", err, out)
 		}
