@@ -30,7 +30,7 @@ type Pipeline struct {
 	Timeout   time.Duration // per call; 0 means no deadline of our own
 	// Limits counts calls against their rate limits (nil: no limits).
 	Limits *RateLimits
-	Log       *slog.Logger
+	Log    *slog.Logger
 	// Observe, when set, is told the outcome of every call (metrics): the
 	// function ("unknown" for names not installed, to bound label values),
 	// the protocol, "ok" or the errorcode, and the duration.
