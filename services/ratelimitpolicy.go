@@ -26,7 +26,8 @@ type RateRule struct {
 
 // RateLimit resolves the rule for caller calling function, from the cache:
 // the token's own rule, else the user's (counted over all their tokens),
-// else the service's default (counted per token); the weight is the
+// else the service's default (counted per token), else the configured
+// default (AuthorizerOptions.DefaultRateLimit, counted per token); the weight is the
 // function's (1 by default).
 func (a *Authorizer) RateLimit(ctx context.Context, caller *wsgate.Caller, function string) (RateRule, error) {
 	v := view{now: a.opts.Now().UnixNano()}
@@ -37,10 +38,10 @@ func (a *Authorizer) RateLimit(ctx context.Context, caller *wsgate.Caller, funct
 	if err != nil {
 		return RateRule{}, err
 	}
-	return pol.limits.resolve(caller, function), nil
+	return pol.limits.resolve(caller, function, a.opts.DefaultRateLimit), nil
 }
 
-func (r *rateRules) resolve(c *wsgate.Caller, function string) RateRule {
+func (r *rateRules) resolve(c *wsgate.Caller, function string, fallback ratelimit.Limits) RateRule {
 	rule := RateRule{Weight: 1}
 	if w, ok := r.weights[function]; ok {
 		rule.Weight = w
@@ -51,6 +52,8 @@ func (r *rateRules) resolve(c *wsgate.Caller, function string) RateRule {
 		rule.Key, rule.Limits, rule.Scope = ratelimit.Key{Scope: LimitUser, ID: c.UserID}, l, LimitUser
 	} else if l, ok := r.services[c.ServiceID]; ok {
 		rule.Key, rule.Limits, rule.Scope = ratelimit.Key{Scope: LimitService, ID: c.ServiceID, Sub: c.TokenID}, l, LimitService
+	} else if !fallback.IsZero() {
+		rule.Key, rule.Limits, rule.Scope = ratelimit.Key{Scope: LimitService, ID: c.ServiceID, Sub: c.TokenID}, fallback, LimitService
 	}
 	return rule
 }

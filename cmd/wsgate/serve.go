@@ -30,6 +30,7 @@ import (
 	"wsgate/internal/loginlimit"
 	"wsgate/internal/metrics"
 	"wsgate/internal/proxy"
+	"wsgate/internal/ratelimit"
 	"wsgate/protocols"
 	"wsgate/protocols/login"
 	"wsgate/protocols/mcp"
@@ -123,8 +124,11 @@ type App struct {
 	metrics       *metrics.Metrics
 	trusted       []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
 	closeBus      func()
-	listener      net.Listener
-	server        *http.Server
+	// rateCounter counts calls against their rate limits (ratelimit.*).
+	rateCounter     *ratelimit.Guard
+	closeRateLimits func()
+	listener        net.Listener
+	server          *http.Server
 }
 
 // NewApp opens the gateway (store, migrations, implementations), upgrades the
@@ -180,6 +184,10 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 	a.metrics = metrics.New(metrics.Sources{DB: d.DB, Cache: func() metrics.CacheStats { return metrics.CacheStats(g.auth.Stats()) }, Backlog: a.relay.Backlog, Log: log,
 		LogDropped: func() uint64 { return a.LogBuffer.Dropped() }})
 	g.pipeline.Observe = a.metrics.Observe
+	if err := a.openRateLimits(); err != nil {
+		a.Close()
+		return nil, err
+	}
 	if a.Engine, err = a.routes(); err != nil {
 		a.Close()
 		return nil, err
@@ -352,5 +360,8 @@ func (a *App) openBus() error {
 // Close releases the bus connection and the store.
 func (a *App) Close() error {
 	a.closeBus()
+	if a.closeRateLimits != nil {
+		a.closeRateLimits()
+	}
 	return a.gateway.Close()
 }
