@@ -13,6 +13,7 @@ import (
 
 	"wsgate/admin/crud"
 	"wsgate/admin/functions"
+	"wsgate/admin/ratelimits"
 	"wsgate/admin/render"
 	"wsgate/admin/roles"
 	"wsgate/admin/servicefunctions"
@@ -81,6 +82,7 @@ func plugins(env *crud.Env) []Plugin {
 		servicefunctions.New(env),
 		serviceusers.New(env),
 		userroles.New(env),
+		ratelimits.New(env),
 	}
 }
 

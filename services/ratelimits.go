@@ -18,6 +18,7 @@ const (
 // RateLimit is one rule of the ratelimits table: calls allowed per window
 // (0: no limit in that window) for the service, token or user TargetID.
 type RateLimit struct {
+	ID           int64  `json:"id"`
 	Scope        string `json:"scope"`
 	TargetID     int64  `json:"targetid"`
 	PerSecond    int64  `json:"persecond"`
@@ -73,20 +74,26 @@ func ValidateRateLimit(r RateLimit) error {
 	return nil
 }
 
-const rateLimitColumns = `COALESCE(externalserviceid, tokenid, userid), persecond, perminute, perhour, perday, timemodified,
+const rateLimitColumns = `id, COALESCE(externalserviceid, tokenid, userid), persecond, perminute, perhour, perday, timemodified,
 	CASE WHEN externalserviceid IS NOT NULL THEN 'service' WHEN tokenid IS NOT NULL THEN 'token' ELSE 'user' END`
 
 func scanRateLimit(r scanner) (RateLimit, error) {
 	var l RateLimit
-	err := r.Scan(&l.TargetID, &l.PerSecond, &l.PerMinute, &l.PerHour, &l.PerDay, &l.TimeModified, &l.Scope)
+	err := r.Scan(&l.ID, &l.TargetID, &l.PerSecond, &l.PerMinute, &l.PerHour, &l.PerDay, &l.TimeModified, &l.Scope)
 	return l, err
 }
 
 // SetRateLimit creates or replaces the rule for r.Scope and r.TargetID. An
 // unknown target is a not-found error.
 func (s *Store) SetRateLimit(ctx context.Context, r RateLimit) error {
+	_, err := s.PutRateLimit(ctx, r)
+	return err
+}
+
+// PutRateLimit is SetRateLimit returning the rule as stored (with its id).
+func (s *Store) PutRateLimit(ctx context.Context, r RateLimit) (RateLimit, error) {
 	if err := ValidateRateLimit(r); err != nil {
-		return err
+		return RateLimit{}, err
 	}
 	col, _ := limitColumn(r.Scope)
 	_, err := s.q.ExecContext(ctx, `INSERT INTO ratelimits (`+col+`, persecond, perminute, perhour, perday, timemodified)
@@ -95,10 +102,10 @@ func (s *Store) SetRateLimit(ctx context.Context, r RateLimit) error {
 		timemodified = excluded.timemodified`,
 		r.TargetID, r.PerSecond, r.PerMinute, r.PerHour, r.PerDay, s.now())
 	if err != nil {
-		return missingRef(err, "%s %d does not exist", r.Scope, r.TargetID)
+		return RateLimit{}, missingRef(err, "%s %d does not exist", r.Scope, r.TargetID)
 	}
 	s.announce(Change{Limits: true})
-	return nil
+	return s.RateLimitOf(ctx, r.Scope, r.TargetID)
 }
 
 // RateLimitOf returns the rule of scope for target; a not-found error when there is none.
@@ -108,6 +115,15 @@ func (s *Store) RateLimitOf(ctx context.Context, scope string, target int64) (Ra
 		return RateLimit{}, err
 	}
 	l, err := scanRateLimit(s.q.QueryRowContext(ctx, `SELECT `+rateLimitColumns+` FROM ratelimits WHERE `+col+` = $1`, target))
+	if err != nil {
+		return RateLimit{}, notFound("ratelimits", err)
+	}
+	return l, nil
+}
+
+// RateLimitByID returns rule id; a not-found error when there is none.
+func (s *Store) RateLimitByID(ctx context.Context, id int64) (RateLimit, error) {
+	l, err := scanRateLimit(s.q.QueryRowContext(ctx, `SELECT `+rateLimitColumns+` FROM ratelimits WHERE id = $1`, id))
 	if err != nil {
 		return RateLimit{}, notFound("ratelimits", err)
 	}
@@ -153,6 +169,17 @@ func (s *Store) SetFunctionWeight(ctx context.Context, function string, weight i
 	}
 	s.announce(Change{Limits: true})
 	return nil
+}
+
+// FunctionWeightOf returns the weight of function; a not-found error when it has none of its own.
+func (s *Store) FunctionWeightOf(ctx context.Context, function string) (FunctionWeight, error) {
+	var w FunctionWeight
+	err := s.q.QueryRowContext(ctx, `SELECT functionname, weight, timemodified FROM ratelimit_weights
+		WHERE functionname = $1`, function).Scan(&w.Function, &w.Weight, &w.TimeModified)
+	if err != nil {
+		return FunctionWeight{}, notFound("ratelimit_weights", err)
+	}
+	return w, nil
 }
 
 // FunctionWeights returns every weight other than the default 1, by function name.
