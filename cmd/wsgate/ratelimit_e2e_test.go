@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -238,4 +239,74 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// TestLimitCommands: wsgate limit set, show and clear change the rules
+// through the admin services; a serving gateway applies them from its next
+// call (another process: through the change generation).
+func TestLimitCommands(t *testing.T) {
+	dbURL := dbtest.URL(t, db.SQLite)
+	c := cliEnv{t, []string{"WSGATE_DATABASE_URL=" + dbURL, "WSGATE_CALLS_CHANGE_POLL_INTERVAL=50ms"}}
+	app := startApp(t, dbURL, "WSGATE_CALLS_CHANGE_POLL_INTERVAL=50ms")
+	token := siteAdminToken(t, app, "lim", "", "wsgate_admin")
+	tok, err := app.store.TokenByValue(context.Background(), token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokenID := strconv.FormatInt(tok.ID, 10)
+	if out := c.must("", "limit", "show"); out != "No rate limits.\n" {
+		t.Errorf("show on a new store: %q", out)
+	}
+	if out := c.must("", "limit", "set", "--service", "wsgate_admin", "--per-minute", "100", "--per-day", "1000"); out != "service wsgate_admin: 100/minute, 1000/day\n" {
+		t.Errorf("set service: %q", out)
+	}
+	// The weight first: once the gateway sees the token's rule, it sees the weight too.
+	c.must("", "limit", "set", "--function", "core_webservice_get_site_info", "--weight", "2")
+	if out := c.must("", "limit", "set", "--token", tokenID, "--per-hour", "3"); out != "token "+tokenID+": 3/hour\n" {
+		t.Errorf("set token: %q", out)
+	}
+	// Setting again replaces the windows.
+	c.must("", "limit", "set", "--token", tokenID, "--per-hour", "2", "--per-second", "0")
+	want := "service wsgate_admin: 100/minute, 1000/day\ntoken " + tokenID + ": 2/hour\nfunction core_webservice_get_site_info: weight 2\n"
+	if out := c.must("", "limit", "show"); out != want {
+		t.Errorf("show:\n%s\nwant:\n%s", out, want)
+	}
+	if out := c.must("", "limit", "show", "--user", "lim"); out != "user lim: no limit of its own\n" {
+		t.Errorf("show user: %q", out)
+	}
+	// The serving gateway follows: weight 2 of an hourly 2 leaves one call.
+	waitForAnswer(t, app, token, "X-RateLimit-Limit-Hour", "2")
+	if ans := callProtocol(t, app.URL(), "rest", token); ans.status != http.StatusTooManyRequests {
+		t.Errorf("second call of weight 2 under 2/hour: %d %s", ans.status, ans.body)
+	}
+	c.must("", "limit", "clear", "--token", tokenID)
+	c.must("", "limit", "clear", "--function", "core_webservice_get_site_info")
+	// Back to the service's default.
+	waitForAnswer(t, app, token, "X-RateLimit-Limit-Minute", "100")
+	for _, args := range [][]string{{"limit", "set", "--service", "wsgate_admin"}, {"limit", "set", "--token", tokenID, "--user", "lim"},
+		{"limit", "set", "--function", "f"}, {"limit", "clear"}} {
+		if _, code := c.run("", args...); code != 2 && code != 1 {
+			t.Errorf("%v: exit %d, want a refusal", args, code)
+		}
+	}
+	if out, code := c.run("", "limit", "clear", "--token", tokenID); code != 1 || !strings.Contains(out, "no limit of its own") {
+		t.Errorf("clear twice: exit %d %s", code, out)
+	}
+}
+
+// waitForAnswer calls get_site_info until header has value (another
+// process's change reaches the gateway within its poll interval).
+func waitForAnswer(t *testing.T, app *App, token, header, value string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ans := callProtocol(t, app.URL(), "rest", token)
+		if ans.header.Get(header) == value {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s is %q, want %q: %v %s", header, ans.header.Get(header), value, ans.header, ans.body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
