@@ -60,7 +60,9 @@ func (t *limitTarget) resolve(ctx context.Context, g *gateway) (string, int64, e
 
 func newLimitCmd(c *cli) *cobra.Command {
 	cmd := &cobra.Command{Use: "limit", Short: "Set, show and clear call rate limits and function weights", Args: noArgs,
-		RunE: func(*cobra.Command, []string) error { return usageError{fmt.Errorf("limit needs a verb: set, show or clear")} }}
+		RunE: func(*cobra.Command, []string) error {
+			return usageError{fmt.Errorf("limit needs a verb: set, show or clear")}
+		}}
 	cmd.AddCommand(newLimitSetCmd(c), newLimitShowCmd(c), newLimitClearCmd(c))
 	return cmd
 }
