@@ -24,6 +24,7 @@ import (
 	"wsgate/internal/db"
 	"wsgate/internal/db/dbtest"
 	"wsgate/internal/proxy"
+	"wsgate/internal/ratelimit"
 	"wsgate/protocols"
 	"wsgate/protocols/rest"
 	"wsgate/services"
@@ -56,6 +57,7 @@ type fixture struct {
 	wakes   atomic.Int64    // AfterCommit calls
 	checks  *dbtest.Holding // the password checks
 	files   *files.Store
+	counter *ratelimit.Local // the rate limit counter of the REST server and the pages
 }
 
 // options change how a fixture is built.
@@ -138,13 +140,15 @@ func newFixture(t *testing.T, opts ...func(*options)) *fixture {
 	if o.catalog != nil {
 		f.catalog = o.catalog(f)
 	}
-	pipe := &protocols.Pipeline{Auth: f.auth, Functions: catalog, Validator: &functions.Validator{}, Log: log}
+	f.counter = ratelimit.NewLocal(nil)
+	pipe := &protocols.Pipeline{Auth: f.auth, Functions: catalog, Validator: &functions.Validator{}, Log: log,
+		Limits: &protocols.RateLimits{Rules: f.auth, Counter: f.counter}}
 	e := gin.New()
 	// The wiring cmd does: the admin services' dependencies, then Mount.
 	deps := web.Deps{Admin: admin.Deps{Store: store, Catalog: f.catalog, Auth: f.auth, Log: log,
 		AfterCommit: func() { f.wakes.Add(1) }}, SiteName: "Test gateway", Log: log,
 		RecentErrors: func() []string { return []string{"core_user_get_users: boom"} },
-		Files:        fileStore, Quota: 1 << 20}
+		Files:        fileStore, Quota: 1 << 20, RateCounter: f.counter}
 	if o.siteURL != "" {
 		deps.SiteURL = func() string { return o.siteURL }
 	}

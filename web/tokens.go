@@ -13,6 +13,7 @@ import (
 type tokenRow struct {
 	services.Token
 	User, Service, Creator string
+	Limit                  string // the rate limit that applies and its use
 }
 
 // tokenForm holds the values of the form that creates a token.
@@ -78,7 +79,7 @@ func (s *site) renderTokens(w http.ResponseWriter, r *http.Request, c *reqCtx, s
 			continue
 		}
 		b.Tokens = append(b.Tokens, tokenRow{Token: t, User: users[t.UserID], Service: svcs[t.ServiceID],
-			Creator: users[t.CreatorID]})
+			Creator: users[t.CreatorID], Limit: s.tokenLimit(ctx, t)})
 	}
 	s.render(w, r, c, status, "tokens", "Tokens", "tokens", b)
 }

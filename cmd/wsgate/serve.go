@@ -239,6 +239,7 @@ func (a *App) routes() (*gin.Engine, error) {
 		Logins:   a.logins,
 		// One refusal log for both logins: one budget of lines a second.
 		LoginRefusals: a.refusals,
+		RateCounter:   a.rateCounter,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("admin pages: %w", err)
