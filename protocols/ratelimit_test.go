@@ -62,7 +62,7 @@ func TestAdmit(t *testing.T) {
 			}
 			h := http.Header{}
 			protocols.SetRateLimitHeaders(h, call)
-			if h["X-RateLimit-Limit-Minute"][0] != "3" || h["X-RateLimit-Remaining-Minute"][0] != string(rune('0'+i)) ||
+			if exact(h, "X-RateLimit-Limit-Minute") != "3" || exact(h, "X-RateLimit-Remaining-Minute") != string(rune('0'+i)) ||
 				h["Retry-After"] != nil || len(h) != 2 {
 				t.Fatalf("call %d headers %v", 3-i, h)
 			}
@@ -74,7 +74,7 @@ func TestAdmit(t *testing.T) {
 		}
 		h := http.Header{}
 		protocols.SetRateLimitHeaders(h, call)
-		if h["Retry-After"][0] != "45" || h["X-RateLimit-Remaining-Minute"][0] != "0" {
+		if exact(h, "Retry-After") != "45" || exact(h, "X-RateLimit-Remaining-Minute") != "0" {
 			t.Fatalf("refused headers %v, want Retry-After 45", h)
 		}
 		if refused.Load() != 1 {
@@ -140,4 +140,13 @@ func TestAdmitNoQueryInSteadyState(t *testing.T) {
 	if n := f.queries.Load() - before; n != 0 {
 		t.Errorf("500 limited calls ran %d queries, want 0", n)
 	}
+}
+
+// exact returns the header stored under exactly name: the X-RateLimit
+// headers keep Kong's spelling, which is not Go's canonical form.
+func exact(h http.Header, name string) string {
+	if v := h[name]; len(v) == 1 {
+		return v[0]
+	}
+	return ""
 }
