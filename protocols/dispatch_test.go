@@ -69,7 +69,7 @@ type fixture struct {
 	tokenID int64
 }
 
-func newFixture(t *testing.T, d *db.DB, upstreamURL string) *fixture {
+func newFixture(t testing.TB, d *db.DB, upstreamURL string) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	queries := &atomic.Int64{}

@@ -23,7 +23,7 @@ type RateLimits struct {
 	Counter ratelimit.Counter
 	// Limited, when set, is told about every call refused for its rate limit
 	// (metrics and the ratelimit_exceeded event).
-	Limited func(ctx context.Context, caller *wsgate.Caller, function string, rule services.RateRule, d *ratelimit.Decision)
+	Limited func(ctx context.Context, caller *wsgate.Caller, function string, rule services.RateRule, d ratelimit.Decision)
 	Now     func() time.Time
 }
 
@@ -44,7 +44,7 @@ func (rl *RateLimits) admit(ctx context.Context, call *Call, caller *wsgate.Call
 	}
 	call.RetryAfter = d.RetryAfter(rl.now())
 	if rl.Limited != nil && !d.Degraded {
-		rl.Limited(ctx, caller, call.Function, rule, &d)
+		rl.Limited(ctx, caller, call.Function, rule, d)
 	}
 	retry := int64(call.RetryAfter / time.Second)
 	if w, ok := d.Exceeded(); ok {
@@ -87,14 +87,50 @@ func SetRateLimitHeaders(h http.Header, call *Call) {
 		return
 	}
 	d := &call.RateLimit
-	for w, s := range d.Windows {
+	n := 0
+	for _, s := range d.Windows {
 		if s.Limit > 0 {
-			h[hdrLimit[w]] = []string{strconv.FormatInt(s.Limit, 10)}
-			h[hdrRemaining[w]] = []string{strconv.FormatInt(s.Remaining, 10)}
+			n++
+		}
+	}
+	if n == 0 && call.RetryAfter <= 0 {
+		return
+	}
+	// Two allocations whatever the windows: the digits of every value in
+	// one string, and the header values in one slice.
+	var buf [2*ratelimit.NumWindows*20 + 20]byte
+	var ends [2*ratelimit.NumWindows + 1]int
+	digits, k := buf[:0], 0
+	for _, s := range d.Windows {
+		if s.Limit > 0 {
+			digits = strconv.AppendInt(digits, s.Limit, 10)
+			ends[k] = len(digits)
+			digits = strconv.AppendInt(digits, s.Remaining, 10)
+			ends[k+1] = len(digits)
+			k += 2
 		}
 	}
 	if call.RetryAfter > 0 {
-		h["Retry-After"] = []string{strconv.FormatInt(int64((call.RetryAfter+time.Second-1)/time.Second), 10)}
+		digits = strconv.AppendInt(digits, int64((call.RetryAfter+time.Second-1)/time.Second), 10)
+		ends[k] = len(digits)
+		k++
+	}
+	all := string(digits)
+	vals := make([]string, k)
+	start := 0
+	for i := range k {
+		vals[i], start = all[start:ends[i]], ends[i]
+	}
+	i := 0
+	for w, s := range d.Windows {
+		if s.Limit > 0 {
+			h[hdrLimit[w]] = vals[i : i+1 : i+1]
+			h[hdrRemaining[w]] = vals[i+1 : i+2 : i+2]
+			i += 2
+		}
+	}
+	if call.RetryAfter > 0 {
+		h["Retry-After"] = vals[i : i+1 : i+1]
 	}
 }
 

@@ -3,6 +3,7 @@ package protocols_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"sync/atomic"
 	"testing"
@@ -18,12 +19,12 @@ import (
 
 // limitedFixture is the pipeline fixture with rate limits counted on a Local
 // counter under a fake clock.
-func limitedFixture(t *testing.T, d *db.DB, now *atomic.Int64) (*fixture, *atomic.Int64) {
+func limitedFixture(t testing.TB, d *db.DB, now *atomic.Int64) (*fixture, *atomic.Int64) {
 	f := newFixture(t, d, "http://127.0.0.1:1")
 	clock := func() time.Time { return time.Unix(0, now.Load()) }
 	refused := &atomic.Int64{}
 	f.pipe.Limits = &protocols.RateLimits{Rules: f.auth, Counter: ratelimit.NewLocal(clock), Now: clock,
-		Limited: func(_ context.Context, c *wsgate.Caller, fn string, rule services.RateRule, d *ratelimit.Decision) {
+		Limited: func(_ context.Context, c *wsgate.Caller, fn string, rule services.RateRule, d ratelimit.Decision) {
 			if c.TokenID == f.tokenID && fn != "" && !d.Allowed {
 				refused.Add(1)
 			}
@@ -149,4 +150,37 @@ func exact(h http.Header, name string) string {
 		return v[0]
 	}
 	return ""
+}
+
+// BenchmarkDispatchLimited measures what a limit never reached adds to a
+// call: the same call without a rule, with a token rule on the Local
+// counter, and its headers.
+func BenchmarkDispatchLimited(b *testing.B) {
+	for _, limited := range []bool{false, true} {
+		name := "unlimited"
+		if limited {
+			name = "limited"
+		}
+		b.Run(name, func(b *testing.B) {
+			f := newFixture(b, dbtest.Open(b, db.SQLite, true), "http://127.0.0.1:1")
+			f.pipe.Limits = &protocols.RateLimits{Rules: f.auth, Counter: ratelimit.NewLocal(nil)}
+			f.pipe.Log = slog.New(slog.DiscardHandler)
+			if limited {
+				if err := f.store.SetRateLimit(context.Background(), services.RateLimit{Scope: services.LimitToken,
+					TargetID: f.tokenID, PerMinute: 1 << 50, PerDay: 1 << 50}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			params := map[string]any{"n": "1"}
+			h := http.Header{}
+			b.ReportAllocs()
+			for b.Loop() {
+				call := &protocols.Call{Protocol: "rest", Token: f.token, Function: "local_test_echo", Params: params, RemoteIP: "127.0.0.1"}
+				if _, err := f.pipe.Dispatch(context.Background(), call); err != nil {
+					b.Fatal(err)
+				}
+				protocols.SetRateLimitHeaders(h, call)
+			}
+		})
+	}
 }

@@ -30,10 +30,19 @@ type RateRule struct {
 // default (AuthorizerOptions.DefaultRateLimit, counted per token); the weight is the
 // function's (1 by default).
 func (a *Authorizer) RateLimit(ctx context.Context, caller *wsgate.Caller, function string) (RateRule, error) {
-	v := view{now: a.opts.Now().UnixNano()}
+	now := a.opts.Now().UnixNano()
 	a.mu.RLock()
-	a.readPolicy(&v)
+	pol, gen := a.pol, a.gen
 	a.mu.RUnlock()
+	if pol != nil && a.fresh(pol.loadedAt, now) { // the steady state: no allocation
+		return pol.limits.resolve(caller, function, a.opts.DefaultRateLimit), nil
+	}
+	return a.loadRateLimit(ctx, caller, function, now, gen)
+}
+
+// loadRateLimit is RateLimit when the policy must be loaded first.
+func (a *Authorizer) loadRateLimit(ctx context.Context, caller *wsgate.Caller, function string, now int64, gen uint64) (RateRule, error) {
+	v := view{now: now, gen: gen}
 	pol, err := a.policy(ctx, &v)
 	if err != nil {
 		return RateRule{}, err

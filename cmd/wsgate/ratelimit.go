@@ -36,7 +36,7 @@ func (a *App) openRateLimits() error {
 // rateLimited counts a refusal and publishes ratelimit_exceeded at most once
 // per key and exceeded window: the counter itself (shared through Redis)
 // decides which refusal is the first.
-func (a *App) rateLimited(ctx context.Context, c *wsgate.Caller, function string, rule services.RateRule, d *ratelimit.Decision) {
+func (a *App) rateLimited(ctx context.Context, c *wsgate.Caller, function string, rule services.RateRule, d ratelimit.Decision) {
 	service := c.Shortname
 	if service == "" {
 		service = c.ServiceName
