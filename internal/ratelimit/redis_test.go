@@ -162,3 +162,44 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// BenchmarkRedisTake is one Take (the Lua script, a minute and a day
+// window) against the pipelined INCRBY and PEXPIRE that would count the same
+// windows in one round trip but could neither refuse without spending nor
+// keep the windows consistent with each other.
+func BenchmarkRedisTake(b *testing.B) {
+	url := redistest.URL(b)
+	r, err := NewRedis(RedisOptions{URL: url, Prefix: redistest.Prefix(b), Timeout: time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	limits := Limits{Minute: 1 << 50, Day: 1 << 50}
+	b.Run("script", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := r.Take(context.Background(), Key{Scope: "token", ID: 1}, limits, 1); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+	b.Run("pipelined-incr", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				p := r.client.Pipeline()
+				p.IncrBy(context.Background(), r.prefix+"m", 1)
+				p.PExpire(context.Background(), r.prefix+"m", time.Minute)
+				p.IncrBy(context.Background(), r.prefix+"d", 1)
+				p.PExpire(context.Background(), r.prefix+"d", 24*time.Hour)
+				if _, err := p.Exec(context.Background()); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+}
