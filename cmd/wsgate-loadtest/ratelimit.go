@@ -82,9 +82,11 @@ func measureRateLimits(ctx context.Context, o options, gw *gateway, dbURL string
 	return nil
 }
 
-// limitedToken makes the user limitedUser, limits them, and returns a token of theirs.
+// limitedToken makes the user limitedUser, a site administrator as admin is
+// (get_site_info then does the same work for both), limits them, and returns
+// a token of theirs.
 func limitedToken(ctx context.Context, gw *gateway) (string, error) {
-	if _, err := gw.cli(ctx, "", "user", "create", limitedUser); err != nil {
+	if _, err := gw.cli(ctx, "", "user", "create", limitedUser, "--role", "admin"); err != nil {
 		return "", err
 	}
 	if _, err := gw.cli(ctx, "", "limit", "set", "--user", limitedUser, "--per-minute", "1000000000000",

@@ -205,3 +205,17 @@ func BenchmarkLocalTake(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkLocalTakeOneKey is every call on one key (one token under load),
+// from many goroutines at once.
+func BenchmarkLocalTakeOneKey(b *testing.B) {
+	l := NewLocal(nil)
+	limits := Limits{Minute: 1 << 40, Day: 1 << 40}
+	b.ReportAllocs()
+	b.SetParallelism(32)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			_, _ = l.Take(context.Background(), Key{Scope: "token", ID: 7}, limits, 1)
+		}
+	})
+}
