@@ -82,8 +82,8 @@ func (g *Guard) Take(ctx context.Context, key Key, limits Limits, weight int64) 
 	}
 	d, err := g.backend.Take(ctx, key, limits, weight)
 	if err != nil {
-		if ctx.Err() != nil { // the caller went away: not the backend's fault
-			return g.policy(), nil
+		if ctx.Err() != nil { // the caller went away: not the backend's fault, nothing to count
+			return Decision{Allowed: g.opts.OnError == Allow, Degraded: true}, nil
 		}
 		g.fail(err)
 		return g.policy(), nil
