@@ -21,7 +21,8 @@ type Authorizer interface {
 }
 
 // Pipeline is the one Dispatcher every protocol uses: authorize, admit (rate
-// limits), validate the parameters, invoke the implementation with a deadline, clean the return value.
+// limits), validate the parameters, invoke the implementation with a
+// deadline, clean the return value.
 type Pipeline struct {
 	Auth      Authorizer
 	Functions *functions.Catalog
