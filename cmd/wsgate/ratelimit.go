@@ -6,6 +6,7 @@ import (
 
 	"wsgate"
 	"wsgate/internal/bus"
+	"wsgate/internal/loginlimit"
 	"wsgate/internal/ratelimit"
 	"wsgate/protocols"
 	"wsgate/services"
@@ -23,7 +24,7 @@ func (a *App) openRateLimits() error {
 		if err != nil {
 			return err
 		}
-		backend, closeBackend = r, func() { _ = r.Close() }
+		backend, closeBackend, a.rateRedis = r, func() { _ = r.Close() }, r
 	}
 	a.rateCounter = ratelimit.NewGuard(backend, ratelimit.GuardOptions{OnError: onError, Log: a.Log,
 		Failed: a.metrics.RateLimitBackendFailed})
@@ -67,4 +68,18 @@ func (a *App) rateLimited(ctx context.Context, c *wsgate.Caller, function string
 		}
 		a.relay.Notify()
 	}()
+}
+
+// loginLimiter is the limiter of password guessing: in the rate limits'
+// Redis when ratelimit.backend is redis (every instance then shares the
+// lockouts; while Redis fails, each falls back to its own memory), in
+// memory otherwise.
+func (a *App) loginLimiter() loginlimit.Limiter {
+	lc := a.Config.Login
+	o := loginlimit.Options{MaxFailures: lc.MaxFailures, MaxFailuresPerAddr: lc.MaxFailuresPerAddr,
+		Window: lc.FailureWindow, MaxLockout: lc.MaxLockout}
+	if a.rateRedis != nil {
+		return loginlimit.NewRedis(a.rateRedis.Client(), a.rateRedis.Prefix(), o)
+	}
+	return loginlimit.NewMemory(o)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -308,5 +309,44 @@ func waitForAnswer(t *testing.T, app *App, token, header, value string) {
 			t.Fatalf("%s is %q, want %q: %v %s", header, ans.header.Get(header), value, ans.header, ans.body)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestLoginLockoutSharedOnRedis: with ratelimit.backend redis, failed logins
+// at one instance's /login/token.php lock the username out at the other.
+func TestLoginLockoutSharedOnRedis(t *testing.T) {
+	redisURL, prefix := redistest.URL(t), redistest.Prefix(t)
+	dbURL := dbtest.URL(t, db.SQLite)
+	env := []string{"WSGATE_RATELIMIT_BACKEND=redis", "WSGATE_RATELIMIT_REDIS_URL=" + redisURL,
+		"WSGATE_RATELIMIT_REDIS_PREFIX=" + prefix, "WSGATE_LOGIN_MAX_FAILURES=2"}
+	a := startApp(t, dbURL, env...)
+	if _, err := a.store.CreateUser(context.Background(), services.User{Username: "ann", Auth: services.AuthManual}, "right-pw"); err != nil {
+		t.Fatal(err)
+	}
+	b := startApp(t, dbURL, env...)
+	login := func(app *App, password string) string {
+		resp, err := http.PostForm(app.URL()+"/login/token.php",
+			url.Values{"username": {"ann"}, "password": {password}, "service": {"moodle_mobile_app"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return string(body)
+	}
+	if got := login(b, "right-pw"); strings.Contains(got, "invalidlogin") {
+		t.Fatalf("the right password before any failure: %s", got)
+	}
+	for _, app := range []*App{a, b} {
+		if got := login(app, "wrong"); !strings.Contains(got, `"errorcode":"invalidlogin"`) {
+			t.Fatalf("a wrong password: %s", got)
+		}
+	}
+	// Two failures in all, one on each: locked out on both, the right password
+	// too (a lockout answers invalidlogin, as Moodle does for a locked account).
+	for _, app := range []*App{a, b} {
+		if got := login(app, "right-pw"); !strings.Contains(got, `"errorcode":"invalidlogin"`) {
+			t.Errorf("the right password after 2 failures on two instances: %s, want invalidlogin", got)
+		}
 	}
 }

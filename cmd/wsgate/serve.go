@@ -126,6 +126,7 @@ type App struct {
 	closeBus      func()
 	// rateCounter counts calls against their rate limits (ratelimit.*).
 	rateCounter     *ratelimit.Guard
+	rateRedis       *ratelimit.Redis // nil unless ratelimit.backend is redis
 	closeRateLimits func()
 	listener        net.Listener
 	server          *http.Server
@@ -166,11 +167,6 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 	}
 	a := &App{gateway: g, Config: cfg, Log: log, DB: d, changesHealth: &changes.Health{}}
 	a.trusted, _ = proxy.ParsePrefixes(cfg.TrustedProxies) // validated with the configuration
-	a.logins = loginlimit.NewMemory(loginlimit.Options{MaxFailures: cfg.Login.MaxFailures,
-		MaxFailuresPerAddr: cfg.Login.MaxFailuresPerAddr, Window: cfg.Login.FailureWindow, MaxLockout: cfg.Login.MaxLockout})
-	a.refusals = loginlimit.NewRefusalLog(log)
-	a.login = login.NewHandler(g.store, login.Options{TokenDuration: cfg.Login.TokenDuration,
-		Limiter: a.logins, Refusals: a.refusals, Secret: secret}, log)
 	a.Status = &health.Status{Version: wsgate.Version, Store: string(d.Dialect), Log: log,
 		SchemaVersion: func(ctx context.Context) (uint, error) { return schemaVersion(ctx, d) }}
 	// The read pool: on SQLite a long write holds the one writer connection.
@@ -188,6 +184,11 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 		a.Close()
 		return nil, err
 	}
+	// The login limits count in the rate limits' Redis when there is one.
+	a.logins = a.loginLimiter()
+	a.refusals = loginlimit.NewRefusalLog(log)
+	a.login = login.NewHandler(g.store, login.Options{TokenDuration: cfg.Login.TokenDuration,
+		Limiter: a.logins, Refusals: a.refusals, Secret: secret}, log)
 	if a.Engine, err = a.routes(); err != nil {
 		a.Close()
 		return nil, err

@@ -118,3 +118,10 @@ func (r *Redis) Ping(ctx context.Context) error { return r.client.Ping(ctx).Err(
 
 // Close closes the connections.
 func (r *Redis) Close() error { return r.client.Close() }
+
+// Client returns the Redis connection, for other counters kept in the same
+// Redis (the login limiter); their keys go under Prefix.
+func (r *Redis) Client() *redis.Client { return r.client }
+
+// Prefix returns what every key of this counter starts with.
+func (r *Redis) Prefix() string { return r.prefix }
