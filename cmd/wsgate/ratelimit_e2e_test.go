@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -222,24 +221,6 @@ func waitForEvents(t *testing.T, logs *lockedBuffer, name string, n int) {
 	if c := count(); c != n {
 		t.Fatalf("%d %s events published, want %d:\n%s", c, name, n, grepLines(logs.String(), name))
 	}
-}
-
-// lockedBuffer is a log destination shared by goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // TestLimitCommands: wsgate limit set, show and clear change the rules

@@ -50,6 +50,8 @@ type Guard struct {
 
 	down      atomic.Bool
 	nextProbe atomic.Int64 // unix nanoseconds
+	upAt      atomic.Int64 // when the backend last came back (unix nanoseconds)
+	quiet     bool         // this outage was not logged (under mu)
 	mu        sync.Mutex   // orders the outage log lines
 	lastErr   atomic.Value // string
 }
@@ -108,8 +110,17 @@ func (g *Guard) fail(err error) {
 	if g.down.Load() {
 		return
 	}
-	g.nextProbe.Store(g.opts.Now().UnixNano() + int64(g.opts.Probe))
+	now := g.opts.Now().UnixNano()
+	g.nextProbe.Store(now + int64(g.opts.Probe))
 	g.down.Store(true)
+	// A failure within a second (or a probe interval) of a recovery, such as
+	// a pooled connection that died with the outage, continues that outage
+	// in the log: neither it nor its end is logged again.
+	if up := g.upAt.Load(); up != 0 && now-up < int64(max(g.opts.Probe, time.Second)) {
+		g.quiet = true
+		return
+	}
+	g.quiet = false
 	g.opts.Log.Warn("rate limit backend unavailable", "policy", string(g.opts.OnError), "error", err.Error())
 }
 
@@ -117,7 +128,10 @@ func (g *Guard) recover() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.down.CompareAndSwap(true, false) {
-		g.opts.Log.Info("rate limit backend available again")
+		g.upAt.Store(g.opts.Now().UnixNano())
+		if !g.quiet {
+			g.opts.Log.Info("rate limit backend available again")
+		}
 	}
 }
 

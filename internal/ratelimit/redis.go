@@ -59,7 +59,11 @@ func NewRedis(o RedisOptions) (*Redis, error) {
 		o.Timeout = 250 * time.Millisecond
 	}
 	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = o.Timeout, o.Timeout, o.Timeout
-	opt.MaxRetries = -1 // the Guard decides what a failure means; no hidden waits
+	// One retry, on a fresh connection: a pooled connection that died with an
+	// outage fails once when Redis is back, which must not look like a new
+	// outage. The Guard decides what a real failure means.
+	opt.MaxRetries = 1
+	opt.MinRetryBackoff, opt.MaxRetryBackoff = time.Millisecond, 10*time.Millisecond
 	if o.Prefix == "" {
 		o.Prefix = "wsgate:rl:"
 	}
