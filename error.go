@@ -18,9 +18,10 @@ const (
 	Forbidden                   // valid credentials, not allowed
 	Conflict                    // the change clashes with existing data
 	Unavailable                 // a dependency is down or too slow
+	RateLimited                 // the caller spent its allowance; try again later
 )
 
-var kindNames = [...]string{"internal", "invalid", "not_found", "unauthenticated", "forbidden", "conflict", "unavailable"}
+var kindNames = [...]string{"internal", "invalid", "not_found", "unauthenticated", "forbidden", "conflict", "unavailable", "rate_limited"}
 
 // String names the kind in lower case.
 func (k Kind) String() string {

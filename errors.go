@@ -41,6 +41,10 @@ var (
 	// ErrServerBusy refuses a request that found no free decoding slot in time (beyond Moodle).
 	ErrServerBusy = &Error{Kind: Unavailable, Exception: "moodle_exception", Code: "serverbusy",
 		Message: "The server is busy: try again in a moment"}
+	// ErrRateLimited refuses a call over a rate limit of its token, user or
+	// service (beyond Moodle; REST answers it with HTTP 429 and Retry-After).
+	ErrRateLimited = &Error{Kind: RateLimited, Exception: "moodle_exception", Code: "ratelimitexceeded",
+		Message: "Too many calls: the rate limit is exceeded, try again later"}
 	// ErrNotFound and ErrConflict are the store's typed errors, mapped by every
 	// edge. ErrNotFound (a missing row) answers Moodle's invalidrecord, as
 	// ErrInvalidRecord (an unknown function) does, but errors.Is tells them apart.

@@ -14,6 +14,7 @@ import (
 	"wsgate/admin/calls"
 	"wsgate/admin/crud"
 	"wsgate/admin/functions"
+	"wsgate/admin/ratelimits"
 	"wsgate/admin/render"
 	"wsgate/admin/roles"
 	"wsgate/admin/servicefunctions"
@@ -85,6 +86,7 @@ func plugins(env *crud.Env) []Plugin {
 		serviceusers.New(env),
 		userroles.New(env),
 		calls.New(env),
+		ratelimits.New(env),
 	}
 }
 

@@ -87,7 +87,7 @@ func TestMountRefusesUnknownPlugins(t *testing.T) {
 	if err := admin.Mount(gin.New().Group("/1.0"), admin.Deps{}, map[string]bool{"services": true}); err == nil {
 		t.Error("Mount without a store: no error")
 	}
-	want := []string{"calls", "functions", "roles", "service_functions", "service_users", "services", "tokens", "user_roles", "users"}
+	want := []string{"calls", "functions", "ratelimits", "roles", "service_functions", "service_users", "services", "tokens", "user_roles", "users"}
 	if got := admin.AllPlugins(); !slices.Equal(got, want) {
 		t.Errorf("AllPlugins = %v, want %v", got, want)
 	}

@@ -6,9 +6,11 @@ package protocols
 
 import (
 	"context"
+	"time"
 
 	"wsgate"
 	"wsgate/functions"
+	"wsgate/internal/ratelimit"
 )
 
 // Call is one function call as a protocol decoded it.
@@ -32,6 +34,12 @@ type Call struct {
 	// Size is the request's size in bytes as the call log records it: the
 	// body and the query string (0 when refused before the body was read).
 	Size int
+	// RateLimit is set by the pipeline when the call was counted against a
+	// rate limit: the windows for the X-RateLimit headers (SetRateLimitHeaders).
+	RateLimit ratelimit.Decision
+	// RetryAfter is set when the call was refused for its rate limit: how
+	// long to wait (the Retry-After header, whole seconds).
+	RetryAfter time.Duration
 }
 
 // Result is a successful call: the cleaned return value and its description,

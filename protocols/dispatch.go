@@ -21,15 +21,18 @@ type Authorizer interface {
 	AuthorizeToken(ctx context.Context, req services.AuthRequest) error
 }
 
-// Pipeline is the one Dispatcher every protocol uses: authorize, validate the
-// parameters, invoke the implementation with a deadline, clean the return value.
+// Pipeline is the one Dispatcher every protocol uses: authorize, admit (rate
+// limits), validate the parameters, invoke the implementation with a
+// deadline, clean the return value.
 type Pipeline struct {
 	Auth      Authorizer
 	Functions *functions.Catalog
 	Validator *functions.Validator
 	Upstream  *UpstreamClient
 	Timeout   time.Duration // per call; 0 means no deadline of our own
-	Log       *slog.Logger
+	// Limits counts calls against their rate limits (nil: no limits).
+	Limits *RateLimits
+	Log    *slog.Logger
 	// Observe, when set, is told the outcome of every call (metrics): the
 	// function ("unknown" for names not installed, to bound label values),
 	// the protocol, "ok" or the errorcode, and the duration.
@@ -60,6 +63,9 @@ func (p *Pipeline) Dispatch(ctx context.Context, call *Call) (res *Result, err e
 	}
 	if !found { // an Authorizer that does not consult the lookup
 		return nil, wsgate.ErrInvalidRecord
+	}
+	if err = p.Limits.admit(ctx, call, caller); err != nil {
+		return nil, err
 	}
 	raw := call.Params
 	if call.Args != nil {

@@ -62,9 +62,14 @@ type fixture struct {
 	pipe    *protocols.Pipeline
 	token   string
 	queries *atomic.Int64
+	store   *services.Store
+	auth    *services.Authorizer
+	userID  int64
+	svcID   int64
+	tokenID int64
 }
 
-func newFixture(t *testing.T, d *db.DB, upstreamURL string) *fixture {
+func newFixture(t testing.TB, d *db.DB, upstreamURL string) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	queries := &atomic.Int64{}
@@ -102,7 +107,7 @@ func newFixture(t *testing.T, d *db.DB, upstreamURL string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, _, err := store.CreateToken(ctx, services.TokenSpec{UserID: u.ID, ServiceID: svc.ID})
+	token, tok, err := store.CreateToken(ctx, services.TokenSpec{UserID: u.ID, ServiceID: svc.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +116,8 @@ func newFixture(t *testing.T, d *db.DB, upstreamURL string) *fixture {
 	// The production wiring (cmd/wsgate/gateway.go): capabilities from the authorizer's memory.
 	pipe := &protocols.Pipeline{Auth: auth, Functions: catalog, Validator: &functions.Validator{KnownCapability: auth.KnownCapability},
 		Upstream: &protocols.UpstreamClient{}, Timeout: 200 * time.Millisecond, Log: log}
-	return &fixture{pipe: pipe, token: token, queries: queries}
+	return &fixture{pipe: pipe, token: token, queries: queries, store: store, auth: auth,
+		userID: u.ID, svcID: svc.ID, tokenID: tok.ID}
 }
 
 func (f *fixture) call(fn string, params map[string]any) (*protocols.Result, error) {

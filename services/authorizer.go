@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"wsgate"
+	"wsgate/internal/ratelimit"
 )
 
 // FunctionInfo tells the authorizer which functions exist and which
@@ -57,6 +58,9 @@ type AuthorizerOptions struct {
 	Protocols []string
 	// MaxUnknownTokens bounds the cache of token values known not to exist. Default 10000.
 	MaxUnknownTokens int
+	// DefaultRateLimit applies to every service without a rate limit rule of
+	// its own, counted per token (zero: no limit).
+	DefaultRateLimit ratelimit.Limits
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Logger receives background failures (default slog.Default()).

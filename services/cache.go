@@ -71,6 +71,7 @@ type policy struct {
 	capabilities map[string]struct{} // every registered capability
 	roleCaps     map[int64][]string
 	adminRoleID  int64 // 0 when the admin role does not exist
+	limits       rateRules
 	loadedAt     int64
 }
 
@@ -234,7 +235,7 @@ func (c *cache) invalidate(ch Change) {
 		c.init()
 		return
 	}
-	if ch.Services || ch.Roles {
+	if ch.Services || ch.Roles || ch.Limits {
 		c.pol = nil
 	}
 	if ch.Roles {
@@ -335,6 +336,9 @@ func (a *Authorizer) loadPolicy(ctx context.Context, now int64) (*policy, error)
 	}
 	if err := q.QueryRowContext(ctx, `SELECT id FROM roles WHERE shortname = $1`, AdminRole).
 		Scan(&p.adminRoleID); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	if p.limits, err = loadRateRules(ctx, a.store); err != nil {
 		return nil, err
 	}
 	rows, err = q.QueryContext(ctx, `SELECT roleid, capability FROM role_capabilities`)

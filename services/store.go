@@ -94,19 +94,21 @@ type Change struct {
 	All      bool     // anything may have changed
 	Services bool     // services or their function lists
 	Roles    bool     // roles or role capabilities
+	Limits   bool     // rate limit rules or function weights
 	Users    []int64  // users whose row, roles or service authorisations changed
 	Tokens   []string // hex SHA-256 of tokens created, changed or deleted
 }
 
 // IsZero reports whether c names no change.
 func (c Change) IsZero() bool {
-	return !c.All && !c.Services && !c.Roles && len(c.Users) == 0 && len(c.Tokens) == 0
+	return !c.All && !c.Services && !c.Roles && !c.Limits && len(c.Users) == 0 && len(c.Tokens) == 0
 }
 
 func (c *Change) merge(o Change) {
 	c.All = c.All || o.All
 	c.Services = c.Services || o.Services
 	c.Roles = c.Roles || o.Roles
+	c.Limits = c.Limits || o.Limits
 	c.Users = append(c.Users, o.Users...)
 	c.Tokens = append(c.Tokens, o.Tokens...)
 }

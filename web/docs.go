@@ -341,6 +341,7 @@ var openAPIStatus = map[wsgate.Kind]int{
 	wsgate.Forbidden:       http.StatusForbidden,
 	wsgate.Conflict:        http.StatusConflict,
 	wsgate.Unavailable:     http.StatusServiceUnavailable,
+	wsgate.RateLimited:     http.StatusTooManyRequests,
 }
 
 // openAPIError answers err in Moodle's REST JSON error form, with a status.

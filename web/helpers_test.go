@@ -24,6 +24,7 @@ import (
 	"wsgate/internal/db"
 	"wsgate/internal/db/dbtest"
 	"wsgate/internal/proxy"
+	"wsgate/internal/ratelimit"
 	"wsgate/protocols"
 	"wsgate/protocols/rest"
 	"wsgate/services"
@@ -58,6 +59,7 @@ type fixture struct {
 	checks  *dbtest.Holding // the password checks
 	files   *files.Store
 	calls   *calllog.Recorder // the call log of the fixture's REST server
+	counter *ratelimit.Local  // the rate limit counter of the REST server and the pages
 }
 
 // options change how a fixture is built.
@@ -141,12 +143,14 @@ func newFixture(t *testing.T, opts ...func(*options)) *fixture {
 		f.catalog = o.catalog(f)
 	}
 	f.calls = calllog.NewRecorder(calllog.NewStore(d), calllog.Options{Log: log})
-	pipe := &protocols.Pipeline{Auth: f.auth, Functions: catalog, Validator: &functions.Validator{}, Log: log, Calls: f.calls}
+	f.counter = ratelimit.NewLocal(nil)
+	pipe := &protocols.Pipeline{Auth: f.auth, Functions: catalog, Validator: &functions.Validator{}, Log: log, Calls: f.calls,
+		Limits: &protocols.RateLimits{Rules: f.auth, Counter: f.counter}}
 	e := gin.New()
 	// The wiring cmd does: the admin services' dependencies, then Mount.
 	deps := web.Deps{Admin: admin.Deps{Store: store, Catalog: f.catalog, Auth: f.auth, Log: log,
 		AfterCommit: func() { f.wakes.Add(1) }}, SiteName: "Test gateway", Log: log,
-		Files: fileStore, Quota: 1 << 20}
+		Files: fileStore, Quota: 1 << 20, RateCounter: f.counter}
 	if o.siteURL != "" {
 		deps.SiteURL = func() string { return o.siteURL }
 	}

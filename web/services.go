@@ -16,6 +16,7 @@ type serviceRow struct {
 	Functions int // linked functions
 	Missing   int // linked functions that are not installed
 	Users     int // authorised users
+	Limit     string
 }
 
 // servicesBody is the services list's data.
@@ -43,7 +44,7 @@ func (s *site) servicesList(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 			s.internalError(w, r, err)
 			return
 		}
-		row := serviceRow{Service: sv, Functions: len(names), Users: len(users)}
+		row := serviceRow{Service: sv, Functions: len(names), Users: len(users), Limit: s.serviceLimit(ctx, sv.ID)}
 		for _, n := range names {
 			if _, ok := s.catalog.Get(n); !ok {
 				row.Missing++

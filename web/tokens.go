@@ -19,6 +19,7 @@ type tokenRow struct {
 	Missing []string
 	// Expiring: the token expires within expiringSoon (or has expired).
 	Expiring bool
+	Limit    string // the rate limit that applies and its use
 }
 
 // expiringSoon is how near an expiry the token report marks.
@@ -104,7 +105,8 @@ func (s *site) renderTokens(w http.ResponseWriter, r *http.Request, c *reqCtx, s
 			return
 		}
 		b.Tokens = append(b.Tokens, tokenRow{Token: t, User: users[t.UserID], Service: svcs[t.ServiceID],
-			Creator: users[t.CreatorID], Missing: missing, Expiring: t.ExpiresWithin(now, expiringSoon)})
+			Creator: users[t.CreatorID], Missing: missing, Expiring: t.ExpiresWithin(now, expiringSoon),
+			Limit: s.tokenLimit(ctx, t)})
 	}
 	s.render(w, r, c, status, "tokens", "Tokens", "tokens", b)
 }

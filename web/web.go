@@ -14,6 +14,7 @@ import (
 	filestore "wsgate/files"
 	"wsgate/functions"
 	"wsgate/internal/loginlimit"
+	"wsgate/internal/ratelimit"
 	"wsgate/services"
 	"wsgate/web/apidoc"
 )
@@ -43,6 +44,9 @@ type Deps struct {
 	// use of Quota (files.user_quota; 0: none).
 	Files *filestore.Store
 	Quota int64
+	// RateCounter, when not nil, is the counter the pipeline spends rate
+	// limits on: the token pages show the current use from it.
+	RateCounter ratelimit.Counter
 }
 
 // The paths Handler and OpenAPIHandler serve.

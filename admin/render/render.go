@@ -38,6 +38,7 @@ var kinds = map[wsgate.Kind]struct {
 	wsgate.Forbidden:       {http.StatusForbidden, "forbidden", "Forbidden"},
 	wsgate.Conflict:        {http.StatusConflict, "resource-exists", "Resource already exists"},
 	wsgate.Unavailable:     {http.StatusServiceUnavailable, "unavailable", "Service unavailable"},
+	wsgate.RateLimited:     {http.StatusTooManyRequests, "rate-limited", "Too many requests"},
 }
 
 // ErrorBody is the JSON body of every error answer.

@@ -60,30 +60,13 @@ func startGateway(ctx context.Context, bin, dir, databaseURL, upstreamURL, cpuPr
 	if err := os.WriteFile(filepath.Join(comp, "services.yaml"), fmt.Appendf(nil, manifest, upstreamURL+"/echo"), 0o644); err != nil {
 		return nil, err
 	}
-	g := &gateway{bin: bin, dir: dir, config: filepath.Join(dir, "config.yml")}
-	cfg := fmt.Sprintf("listen: 127.0.0.1:0\ndatabase:\n  url: %q\ncomponents:\n  paths: [%q]\n",
-		databaseURL, filepath.Join(dir, "components"))
+	extra := ""
 	if !callLog {
-		cfg += "calllog:\n  enabled: false\n"
+		extra = "calllog:\n  enabled: false\n"
 	}
-	if err := os.WriteFile(g.config, []byte(cfg), 0o600); err != nil {
-		return nil, err
-	}
-	logFile, err := os.Create(filepath.Join(dir, "wsgate.log"))
+	g, err := startServe(bin, dir, "wsgate", databaseURL, extra, cpuProfile)
 	if err != nil {
 		return nil, err
-	}
-	defer logFile.Close() // the child has its own descriptor
-	args := []string{"serve", "--config", g.config}
-	if cpuProfile != "" {
-		args = append(args, "--cpuprofile", cpuProfile)
-	}
-	cmd := exec.Command(bin, args...)
-	cmd.Dir, cmd.Stderr = dir, logFile
-	cmd.Env = cleanEnv()
-	g.proc, g.url, err = startProc("wsgate serve", cmd, servingLine, time.Minute)
-	if err != nil {
-		return nil, fmt.Errorf("%w (log in %s)", err, logFile.Name())
 	}
 	if _, err := g.cli(ctx, "change-me\n", "user", "create", "admin", "--password-stdin", "--role", "admin"); err != nil {
 		g.stop()
@@ -99,6 +82,37 @@ func startGateway(ctx context.Context, bin, dir, databaseURL, upstreamURL, cpuPr
 		return nil, err
 	}
 	g.token = strings.TrimSpace(out)
+	return g, nil
+}
+
+// startServe starts serve on name.yml in dir (the store, the address, the
+// components of dir and extra configuration), logging to name.log.
+func startServe(bin, dir, name, databaseURL, extra, cpuProfile string) (*gateway, error) {
+	g := &gateway{bin: bin, dir: dir, config: filepath.Join(dir, name+".yml")}
+	if name == "wsgate" {
+		g.config = filepath.Join(dir, "config.yml")
+	}
+	cfg := fmt.Sprintf("listen: 127.0.0.1:0\ndatabase:\n  url: %q\ncomponents:\n  paths: [%q]\n%s",
+		databaseURL, filepath.Join(dir, "components"), extra)
+	if err := os.WriteFile(g.config, []byte(cfg), 0o600); err != nil {
+		return nil, err
+	}
+	logFile, err := os.Create(filepath.Join(dir, name+".log"))
+	if err != nil {
+		return nil, err
+	}
+	defer logFile.Close() // the child has its own descriptor
+	args := []string{"serve", "--config", g.config}
+	if cpuProfile != "" {
+		args = append(args, "--cpuprofile", cpuProfile)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Dir, cmd.Stderr = dir, logFile
+	cmd.Env = cleanEnv()
+	g.proc, g.url, err = startProc(name+" serve", cmd, servingLine, time.Minute)
+	if err != nil {
+		return nil, fmt.Errorf("%w (log in %s)", err, logFile.Name())
+	}
 	return g, nil
 }
 

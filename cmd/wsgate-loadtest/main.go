@@ -4,9 +4,11 @@
 // closed loop, alternating with a bare gin handler that answers the same bytes
 // (and, for a function bound to an HTTP upstream, a bare reverse proxy to the
 // same upstream), then prints throughput, latency, CPU time and allocations
-// per call. See docs/performance.md.
+// per call; then get_site_info by a token under a rate limit it never
+// reaches against the same call under none, on the local counter and, with
+// -redis, on Redis. See docs/performance.md.
 //
-//	wsgate-loadtest [-wsgate bin/wsgate] [-concurrency 64] [-duration 2s] [-rounds 2] [-calllog=false]
+//	wsgate-loadtest [-wsgate bin/wsgate] [-concurrency 64] [-duration 2s] [-rounds 2] [-postgres URL] [-redis URL] [-calllog=false]
 //	wsgate-loadtest bare -cases FILE -upstream URL   (started by the tool)
 //	wsgate-loadtest upstream                         (started by the tool)
 package main
@@ -37,6 +39,7 @@ type options struct {
 	warmup      time.Duration
 	rounds      int
 	postgres    string
+	redis       string
 	cpuProfile  string
 	keep        bool
 	callLog     bool
@@ -61,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.rounds, "rounds", 2, "runs per case and server, alternating gateway and bare")
 	fs.StringVar(&o.postgres, "postgres", os.Getenv("WSGATE_TEST_POSTGRES_URL"),
 		"admin URL of a PostgreSQL server: also measure on a database created there (default $WSGATE_TEST_POSTGRES_URL)")
+	fs.StringVar(&o.redis, "redis", os.Getenv("WSGATE_TEST_REDIS_URL"),
+		"URL of a Redis: also measure the rate limit row on a gateway counting there (default $WSGATE_TEST_REDIS_URL)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the gateway's CPU profile of the SQLite run to this file")
 	fs.BoolVar(&o.callLog, "calllog", true, "record calls in the call log (calllog.enabled); run with -calllog=false to compare")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (configuration, store, the gateway's log)")

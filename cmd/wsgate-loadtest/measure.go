@@ -117,7 +117,7 @@ func measureStore(ctx context.Context, o options, store string, stdout, stderr i
 		}
 	}
 	printTable(stdout, cases, gwRes, bareRes)
-	return nil
+	return measureRateLimits(ctx, o, gw, dbURL, client, stdout)
 }
 
 // capture sends each case once to the gateway, checks the answer and

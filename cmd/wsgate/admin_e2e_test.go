@@ -24,11 +24,17 @@ import (
 // startApp starts a gateway on dbURL with extra environment; it stops with the test.
 func startApp(t *testing.T, dbURL string, env ...string) *App {
 	t.Helper()
+	return startAppLogging(t, io.Discard, dbURL, env...)
+}
+
+// startAppLogging is startApp with the log written to w.
+func startAppLogging(t *testing.T, w io.Writer, dbURL string, env ...string) *App {
+	t.Helper()
 	cfg, _, err := LoadConfig("", append([]string{"WSGATE_LISTEN=127.0.0.1:0", "WSGATE_DATABASE_URL=" + dbURL}, env...))
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := NewApp(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	app, err := NewApp(context.Background(), cfg, slog.New(slog.NewTextHandler(w, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,7 @@ func newRootCmd(c *cli) *cobra.Command {
 	root.PersistentFlags().StringVar(&c.configPath, "config", "",
 		"configuration file (default "+DefaultConfigFile+" when it exists)")
 	root.AddCommand(newServeCmd(c), newMigrateCmd(c), newVersionCmd(c), newUpgradeCmd(c),
-		newUserCmd(c), newTokenCmd(c), newServiceCmd(c))
+		newUserCmd(c), newTokenCmd(c), newServiceCmd(c), newLimitCmd(c))
 	return root
 }
 

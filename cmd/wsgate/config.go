@@ -16,6 +16,7 @@ import (
 	"wsgate/admin"
 	"wsgate/internal/db"
 	"wsgate/internal/proxy"
+	"wsgate/internal/ratelimit"
 	"wsgate/services"
 )
 
@@ -41,6 +42,7 @@ type Config struct {
 	Protocols        ProtocolsConfig        `mapstructure:"protocols"`
 	Files            FilesConfig            `mapstructure:"files"`
 	Bus              BusConfig              `mapstructure:"bus"`
+	RateLimit        RateLimitConfig        `mapstructure:"ratelimit"`
 	Consul           ConsulConfig           `mapstructure:"consul"`
 	ServiceDiscovery ServiceDiscoveryConfig `mapstructure:"service_discovery"`
 	// EnabledPlugins switches the admin API's plugins on and off by name.
@@ -80,6 +82,22 @@ type BusConfig struct {
 	URL        string `mapstructure:"url"`
 	Exchange   string `mapstructure:"exchange"`
 	OriginUUID string `mapstructure:"origin_uuid"`
+}
+
+// RateLimitConfig says where call counts are kept and what happens when
+// that store fails (see internal/ratelimit); the limits themselves are data
+// (wsgate limit, the ratelimits admin plugin), except the default below.
+type RateLimitConfig struct {
+	Backend        string        `mapstructure:"backend"` // local or redis
+	RedisURL       string        `mapstructure:"redis_url"`
+	RedisPrefix    string        `mapstructure:"redis_prefix"`
+	RedisTimeout   time.Duration `mapstructure:"redis_timeout"`
+	OnBackendError string        `mapstructure:"on_backend_error"` // allow or deny
+	// The limits of every service that has no rule of its own (0: none), counted per token.
+	DefaultPerSecond int64 `mapstructure:"default_per_second"`
+	DefaultPerMinute int64 `mapstructure:"default_per_minute"`
+	DefaultPerHour   int64 `mapstructure:"default_per_hour"`
+	DefaultPerDay    int64 `mapstructure:"default_per_day"`
 }
 
 // ProtocolsConfig says which protocols the site serves and bounds what the
@@ -222,6 +240,15 @@ var defaults = map[string]any{
 	"files.draft_ttl":                     "96h",
 	"files.sweep_interval":                "1h",
 	"files.license":                       "unknown",
+	"ratelimit.backend":                   "local",
+	"ratelimit.redis_url":                 "",
+	"ratelimit.redis_prefix":              "wsgate:rl:",
+	"ratelimit.redis_timeout":             "250ms",
+	"ratelimit.on_backend_error":          "allow",
+	"ratelimit.default_per_second":        0,
+	"ratelimit.default_per_minute":        0,
+	"ratelimit.default_per_hour":          0,
+	"ratelimit.default_per_day":           0,
 	"bus.url":                             "",
 	"bus.exchange":                        "wsgate-headers",
 	"bus.origin_uuid":                     "",
@@ -410,6 +437,9 @@ func (c *Config) Validate() error {
 	if err := c.Files.validate(c.Database.URL); err != nil {
 		return err
 	}
+	if err := c.RateLimit.validate(); err != nil {
+		return err
+	}
 	if c.ShutdownGrace < 0 {
 		return configErrorf("shutdown_grace: must not be negative")
 	}
@@ -447,6 +477,28 @@ func (f *FilesConfig) validate(dbURL string) error {
 	return nil
 }
 
+func (c *RateLimitConfig) validate() error {
+	switch c.Backend {
+	case "local":
+	case "redis":
+		if !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+			return configErrorf("ratelimit.redis_url: %q is not a redis:// URL (needed by ratelimit.backend redis)", c.RedisURL)
+		}
+	default:
+		return configErrorf("ratelimit.backend: %q is not one of local, redis", c.Backend)
+	}
+	if _, err := ratelimit.ParseOnError(c.OnBackendError); err != nil {
+		return configErrorf("%v", err)
+	}
+	if c.RedisTimeout <= 0 {
+		return configErrorf("ratelimit.redis_timeout: must be positive")
+	}
+	if c.DefaultPerSecond < 0 || c.DefaultPerMinute < 0 || c.DefaultPerHour < 0 || c.DefaultPerDay < 0 {
+		return configErrorf("ratelimit.default_per_*: must not be negative")
+	}
+	return nil
+}
+
 // dirFor is the disk backend's directory: files.dir, else filedir beside a SQLite store.
 func (f *FilesConfig) dirFor(dbURL string) (string, error) {
 	if f.Dir != "" {
@@ -468,4 +520,10 @@ func (f *FilesConfig) backend(dbURL string) string {
 		return "postgres"
 	}
 	return "disk"
+}
+
+// defaultLimits is the configured default of services without a rule.
+func (c *RateLimitConfig) defaultLimits() ratelimit.Limits {
+	return ratelimit.Limits{ratelimit.Second: c.DefaultPerSecond, ratelimit.Minute: c.DefaultPerMinute,
+		ratelimit.Hour: c.DefaultPerHour, ratelimit.Day: c.DefaultPerDay}
 }

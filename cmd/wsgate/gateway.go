@@ -75,7 +75,7 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...fu
 	}
 	g.auth = services.NewAuthorizer(g.store, g.catalog, services.AuthorizerOptions{TTL: cfg.Calls.CacheTTL,
 		IgnoreFunctionCapabilities: !cfg.Calls.EnforceFunctionCapabilities, Logger: log,
-		Protocols: append([]string{}, cfg.Protocols.Enabled...)})
+		Protocols: append([]string{}, cfg.Protocols.Enabled...), DefaultRateLimit: cfg.RateLimit.defaultLimits()})
 	if g.files, err = openFiles(cfg, d); err != nil {
 		d.Close()
 		return nil, err

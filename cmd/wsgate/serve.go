@@ -30,6 +30,7 @@ import (
 	"wsgate/internal/loginlimit"
 	"wsgate/internal/metrics"
 	"wsgate/internal/proxy"
+	"wsgate/internal/ratelimit"
 	"wsgate/protocols"
 	"wsgate/protocols/login"
 	"wsgate/protocols/mcp"
@@ -126,8 +127,12 @@ type App struct {
 	closeBus      func()
 	// recorder writes the call log; nil when calllog.enabled is off.
 	recorder *calllog.Recorder
-	listener net.Listener
-	server   *http.Server
+	// rateCounter counts calls against their rate limits (ratelimit.*).
+	rateCounter     *ratelimit.Guard
+	rateRedis       *ratelimit.Redis // nil unless ratelimit.backend is redis
+	closeRateLimits func()
+	listener        net.Listener
+	server          *http.Server
 }
 
 // NewApp opens the gateway (store, migrations, implementations), upgrades the
@@ -163,11 +168,6 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 	}
 	a := &App{gateway: g, Config: cfg, Log: log, DB: d, changesHealth: &changes.Health{}}
 	a.trusted, _ = proxy.ParsePrefixes(cfg.TrustedProxies) // validated with the configuration
-	a.logins = loginlimit.NewMemory(loginlimit.Options{MaxFailures: cfg.Login.MaxFailures,
-		MaxFailuresPerAddr: cfg.Login.MaxFailuresPerAddr, Window: cfg.Login.FailureWindow, MaxLockout: cfg.Login.MaxLockout})
-	a.refusals = loginlimit.NewRefusalLog(log)
-	a.login = login.NewHandler(g.store, login.Options{TokenDuration: cfg.Login.TokenDuration,
-		Limiter: a.logins, Refusals: a.refusals, Secret: secret}, log)
 	a.Status = &health.Status{Version: wsgate.Version, Store: string(d.Dialect), Log: log,
 		SchemaVersion: func(ctx context.Context) (uint, error) { return schemaVersion(ctx, d) }}
 	// The read pool: on SQLite a long write holds the one writer connection.
@@ -190,6 +190,15 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 	a.metrics = metrics.New(metrics.Sources{CallLogDropped: callLogDropped, DB: d.DB, Cache: func() metrics.CacheStats { return metrics.CacheStats(g.auth.Stats()) }, Backlog: a.relay.Backlog, Log: log,
 		LogDropped: func() uint64 { return a.LogBuffer.Dropped() }})
 	g.pipeline.Observe = a.metrics.Observe
+	if err := a.openRateLimits(); err != nil {
+		a.Close()
+		return nil, err
+	}
+	// The login limits count in the rate limits' Redis when there is one.
+	a.logins = a.loginLimiter()
+	a.refusals = loginlimit.NewRefusalLog(log)
+	a.login = login.NewHandler(g.store, login.Options{TokenDuration: cfg.Login.TokenDuration,
+		Limiter: a.logins, Refusals: a.refusals, Secret: secret}, log)
 	if a.Engine, err = a.routes(); err != nil {
 		a.Close()
 		return nil, err
@@ -241,6 +250,7 @@ func (a *App) routes() (*gin.Engine, error) {
 		Logins:   a.logins,
 		// One refusal log for both logins: one budget of lines a second.
 		LoginRefusals: a.refusals,
+		RateCounter:   a.rateCounter,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("admin pages: %w", err)
@@ -370,5 +380,8 @@ func (a *App) openBus() error {
 // Close releases the bus connection and the store.
 func (a *App) Close() error {
 	a.closeBus()
+	if a.closeRateLimits != nil {
+		a.closeRateLimits()
+	}
 	return a.gateway.Close()
 }

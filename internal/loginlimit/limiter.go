@@ -3,8 +3,8 @@
 // Limiter serves both, so guesses at either count against the same limits.
 // It lives apart from both endpoints, and from services, which owns the users
 // but not the traffic against them: the limits are state about attempts and
-// addresses, kept in memory (Memory) and later in a store shared by several
-// instances, behind the same interface.
+// addresses, kept in memory (Memory) or, with the same rules, in the Redis of
+// the rate limits (Redis), shared by every instance using it.
 //
 // An attempt is reserved before the password check and the reservation is
 // ended after it, so attempts in flight count against the limits and a burst

@@ -20,7 +20,7 @@ func newTestMemory(o Options) (*Memory, *clock) {
 }
 
 // reserve reserves and fails the test unless the outcome is wantOK.
-func reserve(t *testing.T, m *Memory, user, addr string, wantOK bool) Reservation {
+func reserve(t *testing.T, m Limiter, user, addr string, wantOK bool) Reservation {
 	t.Helper()
 	r, err := m.Reserve(context.Background(), user, addr)
 	var locked *LockedError
@@ -34,7 +34,7 @@ func reserve(t *testing.T, m *Memory, user, addr string, wantOK bool) Reservatio
 }
 
 // retryAfter returns the RetryAfter of a refused reservation.
-func retryAfter(t *testing.T, m *Memory, user, addr string) time.Duration {
+func retryAfter(t *testing.T, m Limiter, user, addr string) time.Duration {
 	t.Helper()
 	_, err := m.Reserve(context.Background(), user, addr)
 	var locked *LockedError
@@ -51,88 +51,93 @@ func (m *Memory) keys() int {
 }
 
 func TestReserveCountsInFlight(t *testing.T) {
-	m, _ := newTestMemory(Options{MaxFailures: 3, MaxFailuresPerAddr: 10, Window: time.Minute})
-	var held []Reservation
-	for range 3 {
-		held = append(held, reserve(t, m, "ann", "192.0.2.1", true))
-	}
-	if d := retryAfter(t, m, "ann", "192.0.2.1"); d != 0 {
-		t.Errorf("refused while in flight: RetryAfter %v, want 0", d)
-	}
-	held[0].Cancel()
-	held[0].Failure() // ended already: nothing
-	held[0] = reserve(t, m, "ann", "192.0.2.1", true)
-	for _, r := range held {
-		r.Failure()
-	}
-	if d := retryAfter(t, m, "ann", "192.0.2.1"); d != time.Minute {
-		t.Errorf("after 3 failures: RetryAfter %v, want 1m", d)
-	}
-	reserve(t, m, " ANN ", "192.0.2.1", false) // the same username as the store compares them
-	reserve(t, m, "ann", "192.0.2.2", true)    // another address is not locked out
-	reserve(t, m, "bob", "192.0.2.1", true)    // nor another username
+	eachLimiter(t, Options{MaxFailures: 3, MaxFailuresPerAddr: 10, Window: time.Minute}, func(t *testing.T, m Limiter, c *clock) {
+		_ = c
+		var held []Reservation
+		for range 3 {
+			held = append(held, reserve(t, m, "ann", "192.0.2.1", true))
+		}
+		if d := retryAfter(t, m, "ann", "192.0.2.1"); d != 0 {
+			t.Errorf("refused while in flight: RetryAfter %v, want 0", d)
+		}
+		held[0].Cancel()
+		held[0].Failure() // ended already: nothing
+		held[0] = reserve(t, m, "ann", "192.0.2.1", true)
+		for _, r := range held {
+			r.Failure()
+		}
+		if d := retryAfter(t, m, "ann", "192.0.2.1"); d != time.Minute {
+			t.Errorf("after 3 failures: RetryAfter %v, want 1m", d)
+		}
+		reserve(t, m, " ANN ", "192.0.2.1", false) // the same username as the store compares them
+		reserve(t, m, "ann", "192.0.2.2", true)    // another address is not locked out
+		reserve(t, m, "bob", "192.0.2.1", true)    // nor another username
+	})
 }
 
 // After max failures the lockout doubles with each failure, up to MaxLockout.
 func TestBackoff(t *testing.T) {
-	m, c := newTestMemory(Options{MaxFailures: 3, MaxFailuresPerAddr: 100, Window: time.Minute, MaxLockout: 10 * time.Minute})
-	for range 3 {
-		reserve(t, m, "ann", "192.0.2.1", true).Failure()
-	}
-	for _, want := range []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute,
-		10 * time.Minute, 10 * time.Minute} {
-		if d := retryAfter(t, m, "ann", "192.0.2.1"); d != want {
-			t.Fatalf("lockout %v, want %v", d, want)
+	eachLimiter(t, Options{MaxFailures: 3, MaxFailuresPerAddr: 100, Window: time.Minute, MaxLockout: 10 * time.Minute}, func(t *testing.T, m Limiter, c *clock) {
+		for range 3 {
+			reserve(t, m, "ann", "192.0.2.1", true).Failure()
 		}
-		c.t = c.t.Add(want - time.Second)
-		reserve(t, m, "ann", "192.0.2.1", false)
-		c.t = c.t.Add(time.Second)
-		// The lockout over, one attempt at a time.
-		r := reserve(t, m, "ann", "192.0.2.1", true)
-		reserve(t, m, "ann", "192.0.2.1", false)
-		r.Failure()
-	}
-	// A window of quiet after the lockout: all is forgotten.
-	c.t = c.t.Add(10*time.Minute + time.Minute)
-	for range 3 {
-		reserve(t, m, "ann", "192.0.2.1", true).Failure()
-	}
-	if d := retryAfter(t, m, "ann", "192.0.2.1"); d != time.Minute {
-		t.Errorf("lockout after forgetting %v, want 1m", d)
-	}
+		for _, want := range []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute,
+			10 * time.Minute, 10 * time.Minute} {
+			if d := retryAfter(t, m, "ann", "192.0.2.1"); d != want {
+				t.Fatalf("lockout %v, want %v", d, want)
+			}
+			c.t = c.t.Add(want - time.Second)
+			reserve(t, m, "ann", "192.0.2.1", false)
+			c.t = c.t.Add(time.Second)
+			// The lockout over, one attempt at a time.
+			r := reserve(t, m, "ann", "192.0.2.1", true)
+			reserve(t, m, "ann", "192.0.2.1", false)
+			r.Failure()
+		}
+		// A window of quiet after the lockout: all is forgotten.
+		c.t = c.t.Add(10*time.Minute + time.Minute)
+		for range 3 {
+			reserve(t, m, "ann", "192.0.2.1", true).Failure()
+		}
+		if d := retryAfter(t, m, "ann", "192.0.2.1"); d != time.Minute {
+			t.Errorf("lockout after forgetting %v, want 1m", d)
+		}
+	})
 }
 
 // Failures below the limit are forgotten a window after the last one; a
 // success forgets them at once.
 func TestForget(t *testing.T) {
-	m, c := newTestMemory(Options{MaxFailures: 3, MaxFailuresPerAddr: 100, Window: time.Minute})
-	reserve(t, m, "ann", "192.0.2.1", true).Failure()
-	reserve(t, m, "ann", "192.0.2.1", true).Failure()
-	c.t = c.t.Add(time.Minute)
-	reserve(t, m, "ann", "192.0.2.1", true).Failure()
-	reserve(t, m, "ann", "192.0.2.1", true).Failure()
-	reserve(t, m, "ann", "192.0.2.1", true).Success()
-	reserve(t, m, "ann", "192.0.2.1", true).Failure()
-	reserve(t, m, "ann", "192.0.2.1", true).Failure()
-	reserve(t, m, "ann", "192.0.2.1", true).Failure()
-	reserve(t, m, "ann", "192.0.2.1", false)
+	eachLimiter(t, Options{MaxFailures: 3, MaxFailuresPerAddr: 100, Window: time.Minute}, func(t *testing.T, m Limiter, c *clock) {
+		reserve(t, m, "ann", "192.0.2.1", true).Failure()
+		reserve(t, m, "ann", "192.0.2.1", true).Failure()
+		c.t = c.t.Add(time.Minute)
+		reserve(t, m, "ann", "192.0.2.1", true).Failure()
+		reserve(t, m, "ann", "192.0.2.1", true).Failure()
+		reserve(t, m, "ann", "192.0.2.1", true).Success()
+		reserve(t, m, "ann", "192.0.2.1", true).Failure()
+		reserve(t, m, "ann", "192.0.2.1", true).Failure()
+		reserve(t, m, "ann", "192.0.2.1", true).Failure()
+		reserve(t, m, "ann", "192.0.2.1", false)
+	})
 }
 
 // The address cap counts failures over all usernames, and a success does
 // not lift it.
 func TestAddressCap(t *testing.T) {
-	m, c := newTestMemory(Options{MaxFailures: 3, MaxFailuresPerAddr: 5, Window: time.Minute})
-	for i := range 4 {
-		reserve(t, m, fmt.Sprint("user", i), "2001:db8::1", true).Failure()
-	}
-	reserve(t, m, "own", "2001:db8::2", true).Success()
-	reserve(t, m, "user9", "2001:db8::3", true).Failure()
-	if d := retryAfter(t, m, "own", "2001:db8::ffff:1"); d != time.Minute {
-		t.Errorf("address lockout %v, want 1m", d)
-	}
-	reserve(t, m, "own", "2001:db8:0:1::1", true) // another /64
-	c.t = c.t.Add(time.Minute)
-	reserve(t, m, "own", "2001:db8::2", true)
+	eachLimiter(t, Options{MaxFailures: 3, MaxFailuresPerAddr: 5, Window: time.Minute}, func(t *testing.T, m Limiter, c *clock) {
+		for i := range 4 {
+			reserve(t, m, fmt.Sprint("user", i), "2001:db8::1", true).Failure()
+		}
+		reserve(t, m, "own", "2001:db8::2", true).Success()
+		reserve(t, m, "user9", "2001:db8::3", true).Failure()
+		if d := retryAfter(t, m, "own", "2001:db8::ffff:1"); d != time.Minute {
+			t.Errorf("address lockout %v, want 1m", d)
+		}
+		reserve(t, m, "own", "2001:db8:0:1::1", true) // another /64
+		c.t = c.t.Add(time.Minute)
+		reserve(t, m, "own", "2001:db8::2", true)
+	})
 }
 
 // A spray of usernames and addresses keeps memory bounded, and drops the

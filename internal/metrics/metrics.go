@@ -1,6 +1,6 @@
 // Package metrics exposes the gateway's Prometheus metrics: calls by function,
 // protocol and outcome, call latency, the authorization cache, the event
-// outbox, the database pool and log lines dropped.
+// outbox, the database pool, log lines dropped and rate limiting.
 package metrics
 
 import (
@@ -20,6 +20,8 @@ type Metrics struct {
 	registry *prometheus.Registry
 	calls    *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	limited  *prometheus.CounterVec
+	rlFailed prometheus.Counter
 }
 
 // CacheStats is the size of the authorization cache at scrape time
@@ -52,7 +54,14 @@ func New(src Sources) *Metrics {
 		Name: "wsgate_call_duration_seconds", Help: "Time to answer a function call, from decoding to the cleaned result.",
 		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 	}, []string{"function", "protocol"})
-	m.registry.MustRegister(m.calls, m.latency,
+	m.limited = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "wsgate_ratelimited_total", Help: "Calls refused because their rate limit was spent, by service and function.",
+	}, []string{"service", "function"})
+	m.rlFailed = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "wsgate_ratelimit_backend_failures_total",
+		Help: "Limited calls answered by ratelimit.on_backend_error because the rate limit backend failed.",
+	})
+	m.registry.MustRegister(m.calls, m.latency, m.limited, m.rlFailed,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if src.DB != nil {
 		m.registry.MustRegister(collectors.NewDBStatsCollector(src.DB, "wsgate"))
@@ -108,6 +117,14 @@ func (m *Metrics) Observe(function, protocol, outcome string, d time.Duration) {
 	m.calls.WithLabelValues(function, protocol, outcome).Inc()
 	m.latency.WithLabelValues(function, protocol).Observe(d.Seconds())
 }
+
+// RateLimited counts one call refused for its rate limit.
+func (m *Metrics) RateLimited(service, function string) {
+	m.limited.WithLabelValues(service, function).Inc()
+}
+
+// RateLimitBackendFailed counts one call the backend-error policy answered.
+func (m *Metrics) RateLimitBackendFailed() { m.rlFailed.Inc() }
 
 // Handler serves the metrics in Prometheus' text format.
 func (m *Metrics) Handler() http.Handler {

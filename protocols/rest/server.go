@@ -89,6 +89,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := s.Dispatcher.Dispatch(r.Context(), call)
+	protocols.SetRateLimitHeaders(w.Header(), call)
 	if err != nil {
 		writeError(w, f, err, s.Debug) // the Dispatcher logged it
 		return
@@ -105,7 +106,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		body = AppendXML((*bp)[:0], returnsOf(res), res.Value)
 	}
-	writeBody(w, f, body)
+	writeBody(w, f, http.StatusOK, body)
 	if cap(body) <= maxPooledBuf {
 		*bp = body
 		bufPool.Put(bp)
@@ -268,11 +269,17 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, f format, functi
 }
 
 // writeError answers err in format f; debuginfo only when debug is set.
+// Like Moodle the status is 200, except for a call over its rate limit:
+// 429, as Moodle's app expects (with Retry-After, set by the pipeline's headers).
 func writeError(w http.ResponseWriter, f format, err error, withDebug bool) {
+	status := http.StatusOK
+	if protocols.RateLimited(err) {
+		status = http.StatusTooManyRequests
+	}
 	if f == formatJSON {
-		writeBody(w, f, EncodeJSONError(err, withDebug))
+		writeBody(w, f, status, EncodeJSONError(err, withDebug))
 	} else {
-		writeBody(w, f, EncodeXMLError(err, withDebug))
+		writeBody(w, f, status, EncodeXMLError(err, withDebug))
 	}
 }
 
@@ -290,8 +297,8 @@ var (
 )
 
 // writeBody sends a complete response with the headers of
-// webservice_rest_server::send_headers and status 200.
-func writeBody(w http.ResponseWriter, f format, body []byte) {
+// webservice_rest_server::send_headers.
+func writeBody(w http.ResponseWriter, f format, status int, body []byte) {
 	h := w.Header()
 	if f == formatJSON {
 		h["Content-Type"] = hdrJSON
@@ -305,7 +312,7 @@ func writeBody(w http.ResponseWriter, f format, body []byte) {
 	h["Accept-Ranges"] = hdrRanges
 	h["Access-Control-Allow-Origin"] = hdrOrigin
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}
-	w.WriteHeader(http.StatusOK)
+	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
 

@@ -7,7 +7,7 @@ import (
 
 // AppendFault appends a SOAP 1.1 Fault envelope for err: faultcode is
 // soap:Client for the caller's errors (kinds Invalid, NotFound,
-// Unauthenticated, Forbidden) and soap:Server for the others, unless
+// Unauthenticated, Forbidden, RateLimited) and soap:Server for the others, unless
 // faultcode is given; faultstring is "<message> | ERRORCODE: <errorcode>";
 // detail holds errorcode, exception and, with debug, debuginfo. Foreign
 // errors become wsgate.ErrInternal's generic message; their cause is never
@@ -44,7 +44,7 @@ func AppendFault(b []byte, faultcode string, err error, debug bool) []byte {
 // when the caller must change the request, soap:Server otherwise.
 func FaultCode(k wsgate.Kind) string {
 	switch k {
-	case wsgate.Invalid, wsgate.NotFound, wsgate.Unauthenticated, wsgate.Forbidden:
+	case wsgate.Invalid, wsgate.NotFound, wsgate.Unauthenticated, wsgate.Forbidden, wsgate.RateLimited:
 		return "soap:Client"
 	}
 	return "soap:Server"

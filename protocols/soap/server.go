@@ -94,6 +94,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := s.Dispatcher.Dispatch(r.Context(), call)
+	protocols.SetRateLimitHeaders(w.Header(), call)
 	if err != nil {
 		writeXML(w, http.StatusInternalServerError, AppendFault(nil, "", protocols.ErrorOf(err), s.Debug)) // the Pipeline logged it
 		return

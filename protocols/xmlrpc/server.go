@@ -83,6 +83,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := s.Dispatcher.Dispatch(r.Context(), call)
+	protocols.SetRateLimitHeaders(w.Header(), call)
 	if err != nil {
 		writeBody(w, http.StatusOK, EncodeFault(err, s.Debug)) // the Pipeline logged it
 		return

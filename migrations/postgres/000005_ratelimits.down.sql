@@ -1,0 +1,2 @@
+DROP TABLE ratelimit_weights;
+DROP TABLE ratelimits;
