@@ -106,6 +106,11 @@ func New(opts Options) *Handler {
 		// IP restrictions); the host check of the SDK would refuse a
 		// gateway published under a name while listening on loopback.
 		DisableLocalhostProtection: true,
+		// A call's answer is one JSON-RPC response, written whole as
+		// application/json: no SSE framing and no flush per message (one
+		// write instead of two). Notifications outside a call, such as
+		// tools/list_changed, still go to the session's GET stream.
+		JSONResponse: true,
 	})
 	return h
 }

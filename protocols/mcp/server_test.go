@@ -75,6 +75,7 @@ type fixture struct {
 	service services.Service
 	userID  int64
 	url     string
+	handler http.Handler // the MCP handler srv serves, for in-process benchmarks
 }
 
 func newFixture(t testing.TB, d *db.DB) *fixture {
@@ -121,7 +122,7 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 	auth.OnInvalidate(h.Invalidated)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &fixture{store: store, service: svc, userID: u.ID, url: srv.URL}
+	return &fixture{store: store, service: svc, userID: u.ID, url: srv.URL, handler: h}
 }
 
 // token makes a token for the fixture's user.

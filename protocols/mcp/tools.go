@@ -153,10 +153,17 @@ func result(res *protocols.Result) *sdk.CallToolResult {
 	text := rest.EncodeJSON(returns, res.Value)
 	out := &sdk.CallToolResult{Content: []sdk.Content{&sdk.TextContent{Text: string(text)}}}
 	if returns != nil {
-		out.StructuredContent = map[string]any{"result": json.RawMessage(text)}
+		// The value is encoded once; structuredContent wraps those bytes
+		// as they are (the SDK copies a RawMessage without re-encoding).
+		sc := make([]byte, 0, len(structuredOpen)+len(text)+1)
+		sc = append(append(append(sc, structuredOpen...), text...), '}')
+		out.StructuredContent = json.RawMessage(sc)
 	}
 	return out
 }
+
+// structuredOpen begins a structuredContent object: {"result": <value>}.
+const structuredOpen = `{"result":`
 
 // errorResult is a refused or failed call: a tool result with isError and
 // Moodle's exception object as text.
