@@ -20,7 +20,8 @@ const (
 // capability), then the token's service is enabled, admits the user
 // (restricted users, required capability) and allows the transfer
 // (downloadfiles or uploadfiles, else wsgate.ErrAccess with Moodle's
-// message). It serves from the cache, as Authorize does.
+// message); a read-only token never uploads. It serves from the cache, as
+// Authorize does.
 func (a *Authorizer) AuthorizeFiles(ctx context.Context, req AuthRequest, t FileTransfer) (*wsgate.Caller, error) {
 	now := a.opts.Now().Unix()
 	tok, pol, usr, err := a.tokenUser(ctx, req)
@@ -35,6 +36,8 @@ func (a *Authorizer) AuthorizeFiles(ctx context.Context, req AuthRequest, t File
 		return nil, err
 	}
 	switch {
+	case t == Upload && tok.readOnly:
+		return nil, wsgate.ErrAccess.WithDebug("The token is read-only: it may download files but not upload them")
 	case t == Upload && !svc.uploadFiles:
 		return nil, wsgate.ErrAccess.WithDebug("Web service file upload must be enabled in external service settings")
 	case t == Download && !svc.downloadFiles:
@@ -42,5 +45,5 @@ func (a *Authorizer) AuthorizeFiles(ctx context.Context, req AuthRequest, t File
 	}
 	return &wsgate.Caller{UserID: usr.id, Username: usr.username, ServiceID: svc.id, ServiceName: svc.name,
 		Shortname: svc.shortname, TokenID: tok.id, Protocol: req.Protocol, RemoteIP: req.RemoteIP,
-		Capabilities: usr.caps, IsSiteAdmin: usr.admin}, nil
+		Capabilities: usr.caps, IsSiteAdmin: usr.admin, ReadOnly: tok.readOnly}, nil
 }

@@ -11,6 +11,7 @@ import (
 // TestAuthorizeFiles: the file scripts' check refuses what Moodle's
 // authenticate_user refuses, then each transfer its service does not allow.
 func TestAuthorizeFiles(t *testing.T) {
+	readOnly := withToken(func(s *services.TokenSpec) { s.ReadOnly = true })
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d, services.AuthorizerOptions{RequireProtocolCapability: true})
 		uploads := withService(func(s *services.Service) { s.UploadFiles = true })
@@ -27,6 +28,8 @@ func TestAuthorizeFiles(t *testing.T) {
 			{name: "download refused", mods: fixes(uploads), t: services.Download, code: "accessexception"},
 			{name: "suspended user", mods: fixes(uploads, suspended), t: services.Upload, code: "wsaccessusersuspended"},
 			{name: "service disabled", mods: fixes(uploads, disabled), t: services.Upload, code: "servicenotavailable"},
+			{name: "read-only token uploads", mods: fixes(uploads, readOnly), t: services.Upload, code: "accessexception"},
+			{name: "read-only token downloads", mods: fixes(downloads, readOnly), t: services.Download},
 			{name: "restricted, not authorised", mods: fixes(uploads, restricted), t: services.Upload, code: "accessexception"},
 		}
 		for i, tt := range tests {
