@@ -90,7 +90,7 @@ func TestAMQPRelaySurvivesBrokerOutage(t *testing.T) {
 		b := newBroker(t)
 		msgs := b.subscribe(t, "e")
 		px, viaProxy := newProxy(t, b.url)
-		px.stop() // down from the start
+		px.Cut() // down from the start
 		pub := b.publisher(t, viaProxy)
 		r := bus.NewRelay(d, pub, testLog(t), bus.RelayOptions{PollInterval: time.Hour, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond})
 		startRelay(t, r)
@@ -106,18 +106,18 @@ func TestAMQPRelaySurvivesBrokerOutage(t *testing.T) {
 		}
 		none(t, msgs, 100*time.Millisecond)
 
-		px.start()
+		px.Restore()
 		checkMessage(t, next(t, msgs, 15*time.Second), "e", "config.test.e", 1)
 		waitFor(t, "a healthy relay", 10*time.Second, func() bool { return r.Check(context.Background()) == nil })
 
 		// Cut the established connection, then write while it is down.
-		px.stop()
+		px.Cut()
 		waitFor(t, "the publisher to notice", 10*time.Second, func() bool { return pub.Check(context.Background()) != nil })
 		commit(t, d, ev("e", 2))
 		commit(t, d, ev("e", 3))
 		r.Notify()
 		waitFor(t, "the relay to report the outage", 10*time.Second, func() bool { return r.Check(context.Background()) != nil })
-		px.start()
+		px.Restore()
 		checkMessage(t, next(t, msgs, 15*time.Second), "e", "config.test.e", 2)
 		checkMessage(t, next(t, msgs, 15*time.Second), "e", "config.test.e", 3)
 		none(t, msgs, 300*time.Millisecond)

@@ -19,6 +19,7 @@ import (
 
 	"wsgate/internal/bus"
 	"wsgate/internal/db"
+	"wsgate/internal/tcpproxy"
 )
 
 // AMQPEnv names the variable holding the test broker's URL. Unset: the AMQP
@@ -266,22 +267,9 @@ func none(t *testing.T, c <-chan amqp.Delivery, wait time.Duration) {
 	}
 }
 
-// proxy forwards TCP connections from a local port to the broker; stopping it
-// closes the port and cuts every connection, as a broker outage would.
-type proxy struct {
-	t      *testing.T
-	target string
-	addr   string
-
-	mu    sync.Mutex
-	ln    net.Listener
-	conns map[net.Conn]struct{}
-	wg    sync.WaitGroup
-}
-
-// newProxy starts a proxy to the broker of brokerURL and returns it with the
-// URL to reach the broker through it.
-func newProxy(t *testing.T, brokerURL string) (*proxy, string) {
+// newProxy starts a proxy to the broker of brokerURL (tcpproxy: Cut is a
+// broker outage) and returns it with the URL to reach the broker through it.
+func newProxy(t *testing.T, brokerURL string) (*tcpproxy.Proxy, string) {
 	t.Helper()
 	u, err := url.Parse(brokerURL)
 	if err != nil {
@@ -291,95 +279,7 @@ func newProxy(t *testing.T, brokerURL string) (*proxy, string) {
 	if u.Port() == "" {
 		target = net.JoinHostPort(u.Hostname(), "5672")
 	}
-	p := &proxy{t: t, target: target, conns: map[net.Conn]struct{}{}}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.addr = ln.Addr().String()
-	p.serve(ln)
-	t.Cleanup(func() { p.stop(); p.wg.Wait() })
-	u.Host = p.addr
+	p := tcpproxy.New(t, target)
+	u.Host = p.Addr()
 	return p, u.String()
-}
-
-func (p *proxy) serve(ln net.Listener) {
-	p.mu.Lock()
-	p.ln = ln
-	p.mu.Unlock()
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			up, err := net.Dial("tcp", p.target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			if !p.track(c, up) {
-				return
-			}
-			p.wg.Add(2)
-			go p.pipe(c, up)
-			go p.pipe(up, c)
-		}
-	}()
-}
-
-// track registers a pair of connections, unless the proxy was stopped.
-func (p *proxy) track(cs ...net.Conn) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln == nil {
-		for _, c := range cs {
-			c.Close()
-		}
-		return false
-	}
-	for _, c := range cs {
-		p.conns[c] = struct{}{}
-	}
-	return true
-}
-
-func (p *proxy) pipe(dst, src net.Conn) {
-	defer p.wg.Done()
-	_, _ = io.Copy(dst, src)
-	dst.Close()
-	src.Close()
-}
-
-// stop closes the port and every connection through it.
-func (p *proxy) stop() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln != nil {
-		p.ln.Close()
-		p.ln = nil
-	}
-	for c := range p.conns {
-		c.Close()
-		delete(p.conns, c)
-	}
-}
-
-// start opens the port again.
-func (p *proxy) start() {
-	p.t.Helper()
-	var ln net.Listener
-	var err error
-	for range 50 {
-		if ln, err = net.Listen("tcp", p.addr); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		p.t.Fatalf("reopen proxy port: %v", err)
-	}
-	p.serve(ln)
 }

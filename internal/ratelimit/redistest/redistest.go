@@ -5,13 +5,13 @@ package redistest
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"io"
 	"net"
 	"net/url"
 	"os"
-	"sync"
 	"testing"
 	"time"
+
+	"wsgate/internal/tcpproxy"
 )
 
 // EnvURL names the variable holding the test Redis URL.
@@ -44,31 +44,12 @@ func Prefix(t testing.TB) string {
 	return "wsgate-test:" + hex.EncodeToString(b[:]) + ":"
 }
 
-// Proxy forwards TCP connections to a target until it is cut.
-type Proxy struct {
-	ln     net.Listener
-	target string
-
-	mu    sync.Mutex
-	cut   bool
-	conns map[net.Conn]struct{}
-	wg    sync.WaitGroup
-}
+// Proxy is a tcpproxy.Proxy in front of a Redis, with the URL through it.
+type Proxy struct{ *tcpproxy.Proxy }
 
 // NewProxy listens on 127.0.0.1:0 and forwards to target (host:port); it is
 // closed when the test ends.
-func NewProxy(t testing.TB, target string) *Proxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &Proxy{ln: ln, target: target, conns: map[net.Conn]struct{}{}}
-	p.wg.Add(1)
-	go p.serve()
-	t.Cleanup(p.close)
-	return p
-}
+func NewProxy(t testing.TB, target string) *Proxy { return &Proxy{tcpproxy.New(t, target)} }
 
 // ProxyURL returns redisURL with its host replaced by the proxy's address.
 func (p *Proxy) ProxyURL(t testing.TB, redisURL string) string {
@@ -76,7 +57,7 @@ func (p *Proxy) ProxyURL(t testing.TB, redisURL string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u.Host = p.ln.Addr().String()
+	u.Host = p.Addr()
 	return u.String()
 }
 
@@ -87,79 +68,4 @@ func Target(t testing.TB, redisURL string) string {
 		t.Fatal(err)
 	}
 	return u.Host
-}
-
-// Cut closes every open connection and refuses new ones until Restore.
-func (p *Proxy) Cut() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.cut = true
-	for c := range p.conns {
-		c.Close()
-	}
-}
-
-// Restore lets connections through again.
-func (p *Proxy) Restore() {
-	p.mu.Lock()
-	p.cut = false
-	p.mu.Unlock()
-}
-
-func (p *Proxy) serve() {
-	defer p.wg.Done()
-	for {
-		c, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		p.mu.Lock()
-		if p.cut {
-			p.mu.Unlock()
-			c.Close()
-			continue
-		}
-		p.conns[c] = struct{}{}
-		p.mu.Unlock()
-		p.wg.Add(1)
-		go p.pipe(c)
-	}
-}
-
-func (p *Proxy) pipe(c net.Conn) {
-	defer p.wg.Done()
-	up, err := net.DialTimeout("tcp", p.target, 2*time.Second)
-	if err != nil {
-		p.drop(c)
-		return
-	}
-	p.mu.Lock()
-	if p.cut {
-		p.mu.Unlock()
-		up.Close()
-		p.drop(c)
-		return
-	}
-	p.conns[up] = struct{}{}
-	p.mu.Unlock()
-	done := make(chan struct{}, 2)
-	go func() { _, _ = io.Copy(up, c); done <- struct{}{} }()
-	go func() { _, _ = io.Copy(c, up); done <- struct{}{} }()
-	<-done
-	p.drop(c)
-	p.drop(up)
-	<-done
-}
-
-func (p *Proxy) drop(c net.Conn) {
-	c.Close()
-	p.mu.Lock()
-	delete(p.conns, c)
-	p.mu.Unlock()
-}
-
-func (p *Proxy) close() {
-	p.ln.Close()
-	p.Cut()
-	p.wg.Wait()
 }
