@@ -1,38 +1,18 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"wsgate/internal/db"
 	"wsgate/internal/db/dbtest"
 	"wsgate/services/calllog"
 )
-
-// syncBuffer is a log output tests read while the gateway writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // TestCallLogRecordsEveryProtocol calls over REST, XML-RPC and SOAP, with a
 // good token and a bad one, and reads the call log back: the fields of each
@@ -44,7 +24,7 @@ func TestCallLogRecordsEveryProtocol(t *testing.T) {
 }
 
 func testCallLog(t *testing.T, dbURL string) {
-	var logs syncBuffer
+	var logs lockedBuffer
 	cfg, _, err := LoadConfig("", []string{"WSGATE_LISTEN=127.0.0.1:0", "WSGATE_DATABASE_URL=" + dbURL, "WSGATE_LOG_LEVEL=debug"})
 	if err != nil {
 		t.Fatal(err)
