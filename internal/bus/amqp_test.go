@@ -121,7 +121,7 @@ func TestAMQPRelaySurvivesBrokerOutage(t *testing.T) {
 		checkMessage(t, next(t, msgs, 15*time.Second), "e", "config.test.e", 2)
 		checkMessage(t, next(t, msgs, 15*time.Second), "e", "config.test.e", 3)
 		none(t, msgs, 300*time.Millisecond)
-		waitFor(t, "an empty outbox", 5*time.Second, func() bool { return backlog(t, r) == 0 })
+		waitFor(t, "an empty outbox", settle, func() bool { return backlog(t, r) == 0 })
 	})
 }
 

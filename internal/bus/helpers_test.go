@@ -37,6 +37,11 @@ type tWriter struct{ t *testing.T }
 
 func (w tWriter) Write(p []byte) (int, error) { w.t.Log(string(p)); return len(p), nil }
 
+// settle is how long a test waits for the relay: long, since CI runs every
+// package's databases on the same two cores, and waitFor returns as soon as
+// the condition holds.
+const settle = 20 * time.Second
+
 // waitFor polls cond until it holds or the deadline passes.
 func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
 	t.Helper()

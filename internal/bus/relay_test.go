@@ -48,7 +48,7 @@ func TestRelayOrderAndRollback(t *testing.T) {
 		commit(t, d, ev("b_deleted", 5))
 		r.Notify()
 
-		waitFor(t, "5 events", 5*time.Second, func() bool { return len(rec.events()) >= 5 })
+		waitFor(t, "5 events", settle, func() bool { return len(rec.events()) >= 5 })
 		got := rec.events()
 		if len(got) != 5 {
 			t.Fatalf("got %d events, want 5", len(got))
@@ -83,7 +83,7 @@ func TestRelayPollsWithoutNotify(t *testing.T) {
 		r := bus.NewRelay(d, rec, quietLog(), bus.RelayOptions{PollInterval: 20 * time.Millisecond})
 		startRelay(t, r)
 		commit(t, d, ev("x", 1))
-		waitFor(t, "the polled event", 5*time.Second, func() bool { return len(rec.events()) == 1 })
+		waitFor(t, "the polled event", settle, func() bool { return len(rec.events()) == 1 })
 	})
 }
 
@@ -100,7 +100,7 @@ func TestRelayBatches(t *testing.T) {
 			t.Fatalf("backlog = %d, want 25", n)
 		}
 		startRelay(t, r)
-		waitFor(t, "25 events", 5*time.Second, func() bool { return len(rec.events()) == 25 })
+		waitFor(t, "25 events", settle, func() bool { return len(rec.events()) == 25 })
 		for i, g := range rec.events() {
 			if seqOf(t, g.ev) != i+1 {
 				t.Fatalf("event %d has seq %d", i, seqOf(t, g.ev))
@@ -116,21 +116,21 @@ func TestRelayRetriesWhenPublishingFails(t *testing.T) {
 		startRelay(t, r)
 		commit(t, d, ev("first", 1), ev("second", 2))
 		r.Notify()
-		waitFor(t, "a failing status", 5*time.Second, func() bool { return r.Check(context.Background()) != nil })
-		waitFor(t, "retries", 5*time.Second, func() bool { return rec.failures() >= 3 })
+		waitFor(t, "a failing status", settle, func() bool { return r.Check(context.Background()) != nil })
+		waitFor(t, "retries", settle, func() bool { return rec.failures() >= 3 })
 		if n := backlog(t, r); n != 2 {
 			t.Errorf("backlog while failing = %d, want 2", n)
 		}
 		commit(t, d, ev("third", 3))
 		r.Notify()
 		rec.setFailing(false)
-		waitFor(t, "3 events", 5*time.Second, func() bool { return len(rec.events()) == 3 })
+		waitFor(t, "3 events", settle, func() bool { return len(rec.events()) == 3 })
 		for i, g := range rec.events() {
 			if seqOf(t, g.ev) != i+1 {
 				t.Errorf("event %d has seq %d", i, seqOf(t, g.ev))
 			}
 		}
-		waitFor(t, "a healthy status", 5*time.Second, func() bool { return r.Check(context.Background()) == nil })
+		waitFor(t, "a healthy status", settle, func() bool { return r.Check(context.Background()) == nil })
 		if n := backlog(t, r); n != 0 {
 			t.Errorf("backlog = %d", n)
 		}
@@ -247,7 +247,7 @@ func TestRelayToLog(t *testing.T) {
 		startRelay(t, r)
 		commit(t, d, ev("service_created", 1))
 		r.Notify()
-		waitFor(t, "the log line", 5*time.Second, func() bool {
+		waitFor(t, "the log line", settle, func() bool {
 			mu.Lock()
 			defer mu.Unlock()
 			return strings.Contains(buf.String(), "name=service_created")
