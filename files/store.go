@@ -82,6 +82,9 @@ func (s *Store) Add(ctx context.Context, items []NewFile, opts AddOptions) (adde
 			for _, it := range items {
 				total += it.Content.Size
 			}
+			if err := s.db.LockTx(ctx, tx, db.LockUserFiles, opts.QuotaUser); err != nil {
+				return err
+			}
 			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(filesize), 0) FROM files WHERE userid = $1`,
 				opts.QuotaUser).Scan(&used); err != nil {
 				return err

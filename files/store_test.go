@@ -323,3 +323,44 @@ func TestDeleteRacesUpload(t *testing.T) {
 		}
 	})
 }
+
+// TestQuotaHoldsUnderConcurrentAdds sends many uploads of one user at once,
+// each alone within the quota and any two together above it: exactly one
+// may be added, whatever the dialect's transaction isolation.
+func TestQuotaHoldsUnderConcurrentAdds(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		const n = 8
+		a := files.DraftArea(2, 9)
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i := range n {
+			st, err := e.store.Stage(context.Background(), strings.NewReader(fmt.Sprintf("content %d.", i)), 1<<30)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, _, errs[i] = e.store.Add(context.Background(), []files.NewFile{{Record: files.Record{Area: a,
+					FilePath: "/", FileName: fmt.Sprintf("f%d.txt", i), UserID: 2}, Content: st}},
+					files.AddOptions{QuotaUser: 2, Quota: 15})
+			}()
+		}
+		wg.Wait()
+		added := 0
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				added++
+			case !errors.Is(err, files.ErrQuota):
+				t.Errorf("add %d: %v, want nil or ErrQuota", i, err)
+			}
+		}
+		if added != 1 {
+			t.Fatalf("%d adds of 10 bytes each went through a quota of 15 bytes, want 1", added)
+		}
+		if used, err := e.store.Usage(context.Background(), 2); err != nil || used != 10 {
+			t.Fatalf("usage %d, %v; want 10", used, err)
+		}
+	})
+}
