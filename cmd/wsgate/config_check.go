@@ -81,6 +81,9 @@ func (c *Config) Validate() error {
 	if c.Protocols.MCPSessionTimeout < 0 {
 		return configErrorf("protocols.mcp_session_timeout: must not be negative")
 	}
+	if c.Protocols.MCPMaxSessionsPerToken < 0 {
+		return configErrorf("protocols.mcp_max_sessions_per_token: must not be negative")
+	}
 	if c.Protocols.MaxBodyBytes < 1024 {
 		return configErrorf("protocols.max_body_bytes: must be at least 1024")
 	}

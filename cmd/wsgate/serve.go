@@ -274,7 +274,7 @@ func (a *App) routes() (*gin.Engine, error) {
 	e.Any(xmlrpc.Path, gin.WrapH(&xmlrpc.Server{Dispatcher: a.pipeline, Lister: a.pipeline,
 		Debug: a.Config.Debug, Log: a.Log, MaxBodyBytes: pc.MaxBodyBytes, Intake: intake}))
 	agents := mcp.New(mcp.Options{Pipeline: a.pipeline, Services: a.auth, Intake: intake, MaxBodyBytes: pc.MaxBodyBytes,
-		SessionTimeout: pc.MCPSessionTimeout, Debug: a.Config.Debug, Log: a.Log})
+		SessionTimeout: pc.MCPSessionTimeout, MaxSessionsPerToken: pc.MCPMaxSessionsPerToken, Debug: a.Config.Debug, Log: a.Log})
 	a.auth.OnInvalidate(agents.Invalidated) // open sessions learn when their tools change
 	e.Any(mcp.Path, gin.WrapH(agents))
 	return e, nil

@@ -1,11 +1,13 @@
 package mcp
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,6 +52,9 @@ type Options struct {
 	MaxBodyBytes int64
 	// SessionTimeout ends sessions idle that long; 0 never does.
 	SessionTimeout time.Duration
+	// MaxSessionsPerToken bounds the open sessions of one token: opening
+	// one more closes the token's least recently used session. 0: no bound.
+	MaxSessionsPerToken int
 	Debug          bool         // tool errors carry debuginfo
 	Log            *slog.Logger // nil: slog.Default()
 }
@@ -76,6 +81,7 @@ type session struct {
 	token  string
 	server *sdk.Server
 	ip     atomic.Value // string: the client's address at its latest request
+	used   atomic.Int64 // when its latest request came, in Unix nanoseconds
 
 	mu    sync.Mutex
 	tools map[string]*toolFunc // by function name
@@ -141,6 +147,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if sess != nil {
 		sess.ip.Store(ip)
+		sess.used.Store(time.Now().UnixNano())
 	}
 	p := &pending{token: token, ip: ip, sessionID: r.Header.Get("Mcp-Session-Id"), open: sess}
 	h.sdk.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), pendingKey{}, p)))
@@ -189,6 +196,7 @@ func (h *Handler) newSession(r *http.Request) *sdk.Server {
 	}
 	sess := &session{id: rand.Text(), token: p.token, tools: map[string]*toolFunc{}}
 	sess.ip.Store(p.ip)
+	sess.used.Store(time.Now().UnixNano())
 	sess.server = newServer(sess.id, h.log)
 	fns, err := h.opts.Pipeline.Callable(r.Context(), sess.call(""))
 	if err != nil && !refusedAll(err) {
@@ -214,17 +222,40 @@ func (s *session) connected() bool {
 }
 
 // register keeps sess if the SDK connected it (a request that only probed,
-// like server/discover, leaves none) and forgets sessions that ended.
+// like server/discover, leaves none) and forgets sessions that ended. When
+// sess takes its token past MaxSessionsPerToken, the token's least recently
+// used sessions are closed.
 func (h *Handler) register(sess *session) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
+	var same []*session // the token's other sessions
 	for id, s := range h.sessions {
-		if !s.connected() {
+		switch {
+		case !s.connected():
 			delete(h.sessions, id)
+		case s.token == sess.token:
+			same = append(same, s)
 		}
 	}
-	if sess.connected() {
-		h.sessions[sess.id] = sess
+	if !sess.connected() {
+		h.mu.Unlock()
+		return
+	}
+	h.sessions[sess.id] = sess
+	var evicted []*session
+	if max := h.opts.MaxSessionsPerToken; max > 0 && len(same) >= max {
+		slices.SortFunc(same, func(a, b *session) int { return cmp.Compare(a.used.Load(), b.used.Load()) })
+		evicted = same[:len(same)-max+1]
+		for _, s := range evicted {
+			delete(h.sessions, s.id)
+		}
+	}
+	h.mu.Unlock()
+	for _, s := range evicted {
+		h.close(s)
+	}
+	if len(evicted) > 0 {
+		h.log.Info("mcp: closed the least recently used sessions of a token that opened too many",
+			"closed", len(evicted), "max_sessions_per_token", h.opts.MaxSessionsPerToken)
 	}
 }
 
@@ -233,6 +264,11 @@ func (h *Handler) end(sess *session) {
 	h.mu.Lock()
 	delete(h.sessions, sess.id)
 	h.mu.Unlock()
+	h.close(sess)
+}
+
+// close ends the SDK's sessions of sess.
+func (h *Handler) close(sess *session) {
 	for ss := range sess.server.Sessions() {
 		_ = ss.Close()
 	}

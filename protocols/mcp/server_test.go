@@ -75,10 +75,13 @@ type fixture struct {
 	service services.Service
 	userID  int64
 	url     string
-	handler http.Handler // the MCP handler srv serves, for in-process benchmarks
+	handler *mcp.Handler// the MCP handler srv serves, for in-process benchmarks
 }
 
-func newFixture(t testing.TB, d *db.DB) *fixture {
+func newFixture(t testing.TB, d *db.DB) *fixture { return newFixtureWith(t, d, nil) }
+
+// newFixtureWith is newFixture with the handler's options changed by set.
+func newFixtureWith(t testing.TB, d *db.DB, set func(*mcp.Options)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	store := services.NewStore(d, services.WithBcryptCost(4))
@@ -118,7 +121,11 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	pipe := &protocols.Pipeline{Auth: auth, Functions: catalog, Validator: &functions.Validator{},
 		Upstream: &protocols.UpstreamClient{}, Log: log}
-	h := mcp.New(mcp.Options{Pipeline: pipe, Services: auth, Log: log, Debug: true})
+	opts := mcp.Options{Pipeline: pipe, Services: auth, Log: log, Debug: true}
+	if set != nil {
+		set(&opts)
+	}
+	h := mcp.New(opts)
 	auth.OnInvalidate(h.Invalidated)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -423,6 +430,37 @@ func TestDisabledServiceEndsSession(t *testing.T) {
 		}
 		if _, err := cs.ListTools(ctx, nil); err == nil {
 			t.Error("the ended session answered again once the service was enabled")
+		}
+	})
+}
+
+// A token opening more sessions than MaxSessionsPerToken loses its least
+// recently used one; another token's sessions are not touched.
+func TestSessionsPerToken(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixtureWith(t, d, func(o *mcp.Options) { o.MaxSessionsPerToken = 2 })
+		ctx := context.Background()
+		token, _ := f.token(t, false)
+		other, _ := f.token(t, false)
+		client := &http.Client{Transport: bearer{token}}
+		bystander := connect(t, f.url, &http.Client{Transport: bearer{other}}, nil)
+		first := connect(t, f.url, client, nil)
+		second := connect(t, f.url, client, nil)
+		toolNames(t, first) // first is now more recently used than second
+		if n := f.handler.Sessions(); n != 3 {
+			t.Fatalf("open sessions = %d, want 3", n)
+		}
+		third := connect(t, f.url, client, nil)
+		if n := f.handler.Sessions(); n != 3 {
+			t.Fatalf("open sessions = %d after a third of one token, want 3", n)
+		}
+		if _, err := second.ListTools(ctx, nil); err == nil {
+			t.Error("the least recently used session still answers")
+		}
+		for name, cs := range map[string]*sdk.ClientSession{"first": first, "third": third, "other token's": bystander} {
+			if _, err := cs.ListTools(ctx, nil); err != nil {
+				t.Errorf("the %s session: %v", name, err)
+			}
 		}
 	})
 }
