@@ -55,8 +55,8 @@ type Options struct {
 	// MaxSessionsPerToken bounds the open sessions of one token: opening
 	// one more closes the token's least recently used session. 0: no bound.
 	MaxSessionsPerToken int
-	Debug          bool         // tool errors carry debuginfo
-	Log            *slog.Logger // nil: slog.Default()
+	Debug               bool         // tool errors carry debuginfo
+	Log                 *slog.Logger // nil: slog.Default()
 }
 
 // Handler is the MCP endpoint, an http.Handler. Register its Invalidated

@@ -75,7 +75,7 @@ type fixture struct {
 	service services.Service
 	userID  int64
 	url     string
-	handler *mcp.Handler// the MCP handler srv serves, for in-process benchmarks
+	handler *mcp.Handler // the MCP handler srv serves, for in-process benchmarks
 }
 
 func newFixture(t testing.TB, d *db.DB) *fixture { return newFixtureWith(t, d, nil) }
