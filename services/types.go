@@ -103,6 +103,12 @@ func (t *Token) ExpiresWithin(now time.Time, d time.Duration) bool {
 	return t.ValidUntil != 0 && t.ValidUntil <= now.Add(d).Unix()
 }
 
+// UnusedFor reports whether the token has not been used in the d before now
+// (or never was): the token report's "not used for" filter.
+func (t *Token) UnusedFor(now time.Time, d time.Duration) bool {
+	return t.LastAccess <= now.Add(-d).Unix()
+}
+
 // SortByExpiry orders tokens by validuntil ascending, those that never
 // expire last, then by id: the token report's default order.
 func SortByExpiry(toks []Token) {

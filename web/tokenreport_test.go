@@ -57,6 +57,12 @@ func TestTokenReport(t *testing.T) {
 	if soon.byID("token-"+itoa(caller.ID)) != nil || soon.byID("token-"+itoa(forever.ID)) != nil {
 		t.Error("?expiring=7 shows tokens that do not expire within 7 days")
 	}
+	// reader-soon was used just now; the other two never were.
+	idle := c.get("/admin/tokens?unused=30").want(http.StatusOK)
+	if idle.byID("token-"+itoa(reader.ID)) != nil || idle.byID("token-"+itoa(caller.ID)) == nil ||
+		idle.byID("token-"+itoa(forever.ID)) == nil {
+		t.Error("?unused=30 does not show exactly the tokens not used for 30 days")
+	}
 	named := c.get("/admin/tokens?name=FOREVER").want(http.StatusOK)
 	if named.byID("token-"+itoa(forever.ID)) == nil || named.byID("token-"+itoa(reader.ID)) != nil {
 		t.Error("?name= does not filter by name")

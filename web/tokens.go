@@ -44,6 +44,7 @@ type tokensBody struct {
 	FilterUser, FilterService int64
 	FilterName                string // a case-insensitive substring of the name
 	FilterDays                string // expiring within this many days ("" for any)
+	FilterUnused              string // not used for this many days, or never ("" for any)
 	Form                      tokenForm
 	Err                       *formError
 }
@@ -55,12 +56,13 @@ var tokenLabels = map[string]string{"user_id": "User", "service_id": "Service", 
 // Labels returns the labels of the form's fields.
 func (tokensBody) Labels() map[string]string { return tokenLabels }
 
-// tokensList is the token report (filtered by ?user=, ?service=, ?name=
-// and ?expiring=<days>, ordered by expiry, soonest first), never the
+// tokensList is the token report (filtered by ?user=, ?service=, ?name=,
+// ?expiring=<days> and ?unused=<days>, ordered by expiry, soonest first), never the
 // values, with the form that creates a token.
 func (s *site) tokensList(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 	q := r.URL.Query()
-	b := tokensBody{FilterName: strings.TrimSpace(q.Get("name")), FilterDays: strings.TrimSpace(q.Get("expiring"))}
+	b := tokensBody{FilterName: strings.TrimSpace(q.Get("name")), FilterDays: strings.TrimSpace(q.Get("expiring")),
+		FilterUnused: strings.TrimSpace(q.Get("unused"))}
 	b.FilterUser, _ = strconv.ParseInt(q.Get("user"), 10, 64)
 	b.FilterService, _ = strconv.ParseInt(q.Get("service"), 10, 64)
 	b.Form.UserID, b.Form.ServiceID = b.FilterUser, b.FilterService
@@ -92,11 +94,13 @@ func (s *site) renderTokens(w http.ResponseWriter, r *http.Request, c *reqCtx, s
 	}
 	services.SortByExpiry(toks)
 	days, daysErr := strconv.Atoi(b.FilterDays)
+	unused, unusedErr := strconv.Atoi(b.FilterUnused)
 	now := s.now()
 	for _, t := range toks {
 		if b.FilterUser != 0 && t.UserID != b.FilterUser || b.FilterService != 0 && t.ServiceID != b.FilterService ||
 			b.FilterName != "" && !strings.Contains(strings.ToLower(t.Name), strings.ToLower(b.FilterName)) ||
-			daysErr == nil && !t.ExpiresWithin(now, time.Duration(days)*24*time.Hour) {
+			daysErr == nil && !t.ExpiresWithin(now, time.Duration(days)*24*time.Hour) ||
+			unusedErr == nil && !t.UnusedFor(now, time.Duration(unused)*24*time.Hour) {
 			continue
 		}
 		missing, err := s.auth.MissingCapabilities(ctx, t.UserID, t.ServiceID, reportProtocols...)

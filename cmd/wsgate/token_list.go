@@ -12,22 +12,28 @@ import (
 	"wsgate/services"
 )
 
-// newTokenListCmd is `wsgate token list [--expiring 7d]`: the token report
-// on the terminal, soonest expiry first, never the values.
+// newTokenListCmd is `wsgate token list [--expiring 7d] [--unused 30d]`:
+// the token report on the terminal, soonest expiry first, never the values.
 func newTokenListCmd(c *cli) *cobra.Command {
-	var expiring string
+	var expiring, unused string
 	cmd := &cobra.Command{
-		Use:   "list [--expiring 7d]",
+		Use:   "list [--expiring 7d] [--unused 30d]",
 		Short: "List tokens, soonest expiry first (never their values)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var within time.Duration
-			if expiring != "" {
-				d, err := parseDays(expiring)
-				if err != nil {
-					return usageError{fmt.Errorf("--expiring: %v", err)}
+			var within, idle time.Duration
+			for _, f := range []struct {
+				name, value string
+				d           *time.Duration
+			}{{"--expiring", expiring, &within}, {"--unused", unused, &idle}} {
+				if f.value == "" {
+					continue
 				}
-				within = d
+				d, err := parseDays(f.value)
+				if err != nil {
+					return usageError{fmt.Errorf("%s: %v", f.name, err)}
+				}
+				*f.d = d
 			}
 			return c.withGateway(cmd, func(g *gateway) error {
 				ctx := cmd.Context()
@@ -56,7 +62,7 @@ func newTokenListCmd(c *cli) *cobra.Command {
 				w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(w, "ID\tNAME\tUSER\tSERVICE\tVALID UNTIL\tLAST ACCESS\tFROM")
 				for _, t := range toks {
-					if expiring != "" && !t.ExpiresWithin(now, within) {
+					if expiring != "" && !t.ExpiresWithin(now, within) || unused != "" && !t.UnusedFor(now, idle) {
 						continue
 					}
 					fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, username[t.UserID], shortname[t.ServiceID],
@@ -67,6 +73,7 @@ func newTokenListCmd(c *cli) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&expiring, "expiring", "", "only tokens that expire within this time (7d, 36h), or have expired")
+	cmd.Flags().StringVar(&unused, "unused", "", "only tokens not used for this time (30d), or never used")
 	return cmd
 }
 

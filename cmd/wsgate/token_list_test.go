@@ -1,19 +1,22 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"wsgate/internal/db"
 	"wsgate/internal/db/dbtest"
+	"wsgate/services"
 )
 
 // TestTokenListExpiring: `wsgate token list` prints every token soonest
 // expiry first, `--expiring 7d` only those that expire within 7 days, and
-// never a token's value.
+// `--unused 30d` only those not used for 30 days, and never a token's value.
 func TestTokenListExpiring(t *testing.T) {
-	c := cliEnv{t, []string{"WSGATE_DATABASE_URL=" + dbtest.URL(t, db.SQLite)}}
+	url := dbtest.URL(t, db.SQLite)
+	c := cliEnv{t, []string{"WSGATE_DATABASE_URL=" + url}}
 	c.must("", "upgrade")
 	c.must("pw-list-1\n", "user", "create", "lister", "--password-stdin")
 	soon := time.Now().Add(3 * 24 * time.Hour).UTC().Format(time.RFC3339)
@@ -37,6 +40,24 @@ func TestTokenListExpiring(t *testing.T) {
 	if !strings.Contains(expiring, "lister") || !strings.Contains(expiring, "wsgate_admin") || !strings.Contains(expiring, soon) {
 		t.Errorf("--expiring 7d lacks the user, service or expiry:\n%s", expiring)
 	}
+	// Only "soon" has been used, today, as a call records it; the others never.
+	d, err := db.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	st := services.NewStore(d)
+	tok, err := st.TokenByValue(context.Background(), values[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.TouchTokens(context.Background(), map[int64]services.TokenAccess{tok.ID: {Time: time.Now().Unix(), IP: "192.0.2.1"}}); err != nil {
+		t.Fatal(err)
+	}
+	idle := c.must("", "token", "list", "--unused", "30d")
+	if strings.Contains(idle, "soon") || !strings.Contains(idle, "later") || !strings.Contains(idle, "forever") {
+		t.Errorf("--unused 30d printed:\n%s", idle)
+	}
 	for _, v := range values {
 		if strings.Contains(all, v) {
 			t.Error("token list prints a token's value")
@@ -44,5 +65,8 @@ func TestTokenListExpiring(t *testing.T) {
 	}
 	if _, code := c.run("", "token", "list", "--expiring", "soon"); code != 2 {
 		t.Errorf("--expiring soon: exit %d, want 2", code)
+	}
+	if _, code := c.run("", "token", "list", "--unused", "a month"); code != 2 {
+		t.Errorf("--unused 'a month': exit %d, want 2", code)
 	}
 }
