@@ -255,6 +255,49 @@ func TestSweepRemovesOldDrafts(t *testing.T) {
 	})
 }
 
+// A deleted user's files, whatever their area, go at the next sweep; a
+// live user's stay.
+func TestSweepRemovesDeletedUsersFiles(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		for _, name := range []string{"gone", "kept"} {
+			if _, err := e.db.ExecContext(ctx, `INSERT INTO users (username) VALUES ($1)`, name); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var gone, kept int64
+		if err := e.db.QueryRowContext(ctx, `SELECT id FROM users WHERE username = 'gone'`).Scan(&gone); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.db.QueryRowContext(ctx, `SELECT id FROM users WHERE username = 'kept'`).Scan(&kept); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []int64{gone, kept} {
+			for _, a := range []files.Area{files.DraftArea(id, 1), {ContextID: id, Component: "user", FileArea: "private"}} {
+				if _, _, err := e.add(a, fmt.Sprintf("u%d-%s.txt", id, a.FileArea), fmt.Sprint("of ", id), files.AddOptions{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if _, err := e.db.ExecContext(ctx, `UPDATE users SET deleted = TRUE WHERE id = $1`, gone); err != nil {
+			t.Fatal(err)
+		}
+		n, ran, err := e.store.SweepDrafts(ctx, 4*24*time.Hour)
+		if err != nil || !ran || n != 2 {
+			t.Fatalf("removed %d, ran %v, %v; want 2", n, ran, err)
+		}
+		if used, err := e.store.Usage(ctx, gone); err != nil || used != 0 {
+			t.Errorf("the deleted user still holds %d bytes (%v)", used, err)
+		}
+		if left, err := e.store.UserFiles(ctx, kept); err != nil || len(left) != 2 {
+			t.Errorf("the live user holds %d files (%v), want 2", len(left), err)
+		}
+		if s := e.state(); strings.Contains(s, fmt.Sprintf("u%d-", gone)) {
+			t.Errorf("after the sweep: %s", s)
+		}
+	})
+}
+
 func TestChunkReaderSeeks(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		s := files.NewStore(d, files.NewChunks(d))

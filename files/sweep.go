@@ -17,9 +17,10 @@ const sweepLock int64 = 0x77736766696c6573
 // for the leftover of a crash.
 const stagedTTL = 24 * time.Hour
 
-// SweepDrafts removes draft files last modified more than ttl ago (and
-// their contents with their last file), and staged contents a crash left
-// behind. On PostgreSQL it runs under an advisory lock, so that of several
+// SweepDrafts removes draft files last modified more than ttl ago, every
+// file of a deleted user (Moodle removes a user's files with the account;
+// here the account's deletion leaves them to the next sweep), their
+// contents with their last file, and staged contents a crash left behind. On PostgreSQL it runs under an advisory lock, so that of several
 // instances one sweeps at a time; ran is false when another held it.
 func (s *Store) SweepDrafts(ctx context.Context, ttl time.Duration) (removed int, ran bool, err error) {
 	now := s.now()
@@ -37,7 +38,17 @@ func (s *Store) SweepDrafts(ctx context.Context, ttl time.Duration) (removed int
 		if err != nil {
 			return err
 		}
-		for _, r := range rows {
+		orphans, err := s.query(ctx, tx, `SELECT `+columns+` FROM files
+			WHERE userid IN (SELECT id FROM users WHERE deleted = TRUE)`)
+		if err != nil {
+			return err
+		}
+		seen := map[int64]bool{} // an old draft of a deleted user is in both lists
+		for _, r := range append(rows, orphans...) {
+			if seen[r.ID] {
+				continue
+			}
+			seen[r.ID] = true
 			f, err := s.deleteTx(ctx, tx, r.ID)
 			if err != nil {
 				return err
@@ -73,7 +84,7 @@ func (s *Store) RunSweeper(ctx context.Context, interval, ttl time.Duration, log
 		case err != nil && ctx.Err() == nil:
 			log.Warn("draft file sweep", "error", err)
 		case ran && n > 0:
-			log.Info("draft files removed", "files", n, "older_than", ttl)
+			log.Info("old drafts and deleted users' files removed", "files", n, "drafts_older_than", ttl)
 		}
 		select {
 		case <-ctx.Done():
