@@ -22,9 +22,13 @@ import (
 // Protocol is the protocol name of MCP calls (Call.Protocol, protocols.enabled).
 const Protocol = "mcp"
 
+// ProtocolVersion is the newest MCP version served, the one a client of
+// the gateway (the admin pages' test client) asks for.
+const ProtocolVersion = "2025-11-25"
+
 // protocolVersions are the MCP versions served: those with the initialize
 // handshake and sessions, which bind a session to its token.
-var protocolVersions = []string{"2025-11-25", "2025-06-18", "2025-03-26"}
+var protocolVersions = []string{ProtocolVersion, "2025-06-18", "2025-03-26"}
 
 // Pipeline is what the server needs of protocols.Pipeline: calls, the
 // functions a token may call, and the token check before a request is read.
