@@ -26,7 +26,10 @@ import (
 	"wsgate/internal/proxy"
 	"wsgate/internal/ratelimit"
 	"wsgate/protocols"
+	"wsgate/protocols/mcp"
 	"wsgate/protocols/rest"
+	"wsgate/protocols/soap"
+	"wsgate/protocols/xmlrpc"
 	"wsgate/services"
 	"wsgate/services/calllog"
 	"wsgate/web"
@@ -60,6 +63,9 @@ type fixture struct {
 	files   *files.Store
 	calls   *calllog.Recorder // the call log of the fixture's REST server
 	counter *ratelimit.Local  // the rate limit counter of the REST server and the pages
+	// gatewayHits counts the requests to the protocol endpoints (REST,
+	// XML-RPC, SOAP, MCP), which the pages' test client calls.
+	gatewayHits atomic.Int64
 }
 
 // options change how a fixture is built.
@@ -150,14 +156,27 @@ func newFixture(t *testing.T, opts ...func(*options)) *fixture {
 	// The wiring cmd does: the admin services' dependencies, then Mount.
 	deps := web.Deps{Admin: admin.Deps{Store: store, Catalog: f.catalog, Auth: f.auth, Log: log,
 		AfterCommit: func() { f.wakes.Add(1) }}, SiteName: "Test gateway", Log: log,
-		Files: fileStore, Quota: 1 << 20, RateCounter: f.counter}
+		Files: fileStore, Quota: 1 << 20, RateCounter: f.counter,
+		// The gateway's own address, as cmd passes its listener's.
+		GatewayURL: func() string { return f.srv.URL }}
 	if o.siteURL != "" {
 		deps.SiteURL = func() string { return o.siteURL }
 	}
 	if err := web.Mount(e, deps); err != nil {
 		t.Fatal(err)
 	}
-	e.Any("/webservice/rest/server.php", gin.WrapH(&rest.Server{Dispatcher: pipe, Log: log}))
+	// The protocol servers as cmd wires them, on the same pipeline.
+	hit := func(c *gin.Context) { f.gatewayHits.Add(1) }
+	e.Any("/webservice/rest/server.php", hit, gin.WrapH(&rest.Server{Dispatcher: pipe, Log: log}))
+	e.Any(xmlrpc.Path, hit, gin.WrapH(&xmlrpc.Server{Dispatcher: pipe, Lister: pipe, Log: log}))
+	e.Any(soap.Path, hit, gin.WrapH(&soap.Server{Dispatcher: pipe, Lister: pipe, Log: log,
+		Functions: func(name string) (*functions.Function, bool) {
+			if fe, ok := catalog.Get(name); ok {
+				return fe.Function, true
+			}
+			return nil, false
+		}}))
+	e.Any(mcp.Path, hit, gin.WrapH(mcp.New(mcp.Options{Pipeline: pipe, Services: f.auth, Log: log})))
 	prefixes, err := proxy.ParsePrefixes(o.proxies)
 	if err != nil {
 		t.Fatal(err)

@@ -44,6 +44,9 @@ type session struct {
 	csrf     string
 	seen     time.Time
 	flash    []flash
+	// testTokens are the test client's tokens of the session, by service
+	// id (testclient_token.go); read and written under the store's lock.
+	testTokens map[int64]testToken
 }
 
 // sessionStore keeps sessions in memory: a restart logs everyone out.

@@ -47,6 +47,14 @@ type Deps struct {
 	// RateCounter, when not nil, is the counter the pipeline spends rate
 	// limits on: the token pages show the current use from it.
 	RateCounter ratelimit.Counter
+	// GatewayURL returns the address the gateway itself listens on
+	// (http://127.0.0.1:9506), read at each call: the test client calls the
+	// gateway there and nowhere else, never at an address a user gives.
+	// Nil, or "", and the test client shows its form but cannot call.
+	GatewayURL func() string
+	// Protocols are the protocols the site serves (protocols.enabled),
+	// those the test client offers; nil for every one of services.Protocols.
+	Protocols []string
 }
 
 // The paths Handler and OpenAPIHandler serve.
@@ -130,6 +138,7 @@ func newSite(d Deps) (*site, error) {
 //	/admin/services/{id}/openapi.json    its OpenAPI document
 //	/admin/tokens                        tokens: create (shown once), revoke
 //	/admin/calls                         the call log, filtered
+//	/admin/testclient                    call a function of a service over a protocol, as a client would
 //	/admin/users[/{id}], /admin/roles[/{id}]
 //	/admin/functions[/{name}]            the installed functions by component
 //	/admin/static/style.css
@@ -207,6 +216,8 @@ func (s *site) routes() http.Handler {
 	m.HandleFunc("POST /admin/tokens/{id}/delete", s.admin(s.tokenDelete))
 
 	m.HandleFunc("GET /admin/calls", s.admin(s.callsList))
+	m.HandleFunc("GET /admin/testclient", s.admin(s.testClient))
+	m.HandleFunc("POST /admin/testclient", s.admin(s.testClientPost))
 
 	m.HandleFunc("GET /admin/users", s.admin(s.usersList))
 	m.HandleFunc("POST /admin/users", s.admin(s.userCreate))

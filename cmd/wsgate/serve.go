@@ -251,6 +251,10 @@ func (a *App) routes() (*gin.Engine, error) {
 		// One refusal log for both logins: one budget of lines a second.
 		LoginRefusals: a.refusals,
 		RateCounter:   a.rateCounter,
+		// The test client calls the gateway at its own listener, whatever
+		// the public URL; and offers the protocols the site serves.
+		GatewayURL: a.selfURL,
+		Protocols:  a.Config.Protocols.Enabled,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("admin pages: %w", err)
