@@ -23,12 +23,12 @@ func TestLoginRequired(t *testing.T) {
 		"/admin/services/" + id + "/functions", "/admin/services/" + id + "/users", "/admin/services/" + id + "/docs",
 		"/admin/services/" + id + "/openapi.json", "/admin/services/" + id + "/delete", "/admin/docs/moodle_mobile_app",
 		"/admin/tokens", "/admin/users", "/admin/users/1", "/admin/roles", "/admin/roles/1", "/admin/functions",
-		"/admin/functions/core_webservice_get_site_info"} {
+		"/admin/functions/core_webservice_get_site_info", "/admin/testclient"} {
 		r := c.get(p)
 		r.wantRedirect("/admin/login?next=" + url.QueryEscape(p))
 	}
 	for _, p := range []string{"/admin/services/new", "/admin/services/" + id + "/enabled", "/admin/tokens",
-		"/admin/users", "/admin/roles", "/admin/logout"} {
+		"/admin/users", "/admin/roles", "/admin/logout", "/admin/testclient"} {
 		c.post(p, url.Values{"enabled": {"1"}}).want(http.StatusForbidden).contains("session has ended")
 	}
 	// The redirect after login goes back to the page asked for.

@@ -90,9 +90,8 @@ func run[T any](b *browser, what string, a chromedp.Action[T]) T {
 	return v
 }
 
-// fail saves a screenshot of the page in the test's temporary directory
-// (and in WSGATE_SCREENSHOT_DIR when set, which outlives the test), prints
-// its path, and fails the test.
+// fail saves a screenshot of the page (see save), prints its path, and
+// fails the test.
 func (b *browser) fail(what string, err error) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.tab, 10*time.Second)
@@ -101,7 +100,22 @@ func (b *browser) fail(what string, err error) {
 	if serr != nil {
 		b.t.Fatalf("%s: %v (no screenshot: %v)", what, err, serr)
 	}
-	name := "failure-" + strings.NewReplacer(" ", "-", "/", "-").Replace(b.t.Name()) + ".png"
+	b.save("failure-"+strings.NewReplacer(" ", "-", "/", "-").Replace(b.t.Name())+".png", png)
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	b.t.Fatalf("%s (at %s): %v", what, loc, err)
+}
+
+// screenshot saves a screenshot of the whole page as name.png (see save).
+func (b *browser) screenshot(name string) {
+	b.t.Helper()
+	b.save(name+".png", run(b, "screenshot "+name, chromedp.FullScreenshot(100))) // 100: PNG
+}
+
+// save writes png as name in the test's temporary directory and in
+// WSGATE_SCREENSHOT_DIR when set (which outlives the test, for CI), and
+// logs where.
+func (b *browser) save(name string, png []byte) {
+	b.t.Helper()
 	dirs := []string{b.t.TempDir()}
 	if d := os.Getenv("WSGATE_SCREENSHOT_DIR"); d != "" {
 		dirs = append(dirs, d)
@@ -112,10 +126,8 @@ func (b *browser) fail(what string, err error) {
 			b.t.Logf("save screenshot: %v", werr)
 			continue
 		}
-		b.t.Logf("screenshot of the failure: %s", p)
+		b.t.Logf("screenshot: %s", p)
 	}
-	loc, _ := chromedp.Run(ctx, chromedp.Location())
-	b.t.Fatalf("%s (at %s): %v", what, loc, err)
 }
 
 func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }

@@ -37,6 +37,7 @@ func pretty(contentType string, body []byte) string {
 func prettyXML(doc []byte) (string, bool) {
 	d := xml.NewDecoder(bytes.NewReader(doc))
 	var toks []xml.Token
+	var open []xml.Name // RawToken does not match end tags: this does
 	for {
 		t, err := d.RawToken()
 		if err == io.EOF {
@@ -45,10 +46,22 @@ func prettyXML(doc []byte) (string, bool) {
 		if err != nil {
 			return "", false
 		}
+		switch e := t.(type) {
+		case xml.StartElement:
+			open = append(open, e.Name)
+		case xml.EndElement:
+			if len(open) == 0 || open[len(open)-1] != e.Name {
+				return "", false
+			}
+			open = open[:len(open)-1]
+		}
 		if cd, ok := t.(xml.CharData); ok && len(bytes.TrimSpace(cd)) == 0 {
 			continue
 		}
 		toks = append(toks, xml.CopyToken(t))
+	}
+	if len(open) > 0 {
+		return "", false
 	}
 	var b []byte
 	depth := 0
