@@ -110,7 +110,7 @@ func TestTestClientForm(t *testing.T) {
 	c.mustLogin("admin", adminPassword)
 
 	c.get("/admin/testclient").want(http.StatusOK).checkPage(true).has("service", "choose").lacks("tc-form")
-	c.get("/admin/testclient?service="+itoa(sv.ID)).want(http.StatusOK).checkPage(true).
+	c.get("/admin/testclient?service=" + itoa(sv.ID)).want(http.StatusOK).checkPage(true).
 		contains(`<option value="core_user_create_users">`).lacks("tc-form")
 	c.get("/admin/testclient?service=" + itoa(sv.ID) + "&function=core_user_delete_users").want(http.StatusNotFound)
 	c.get("/admin/testclient?service=99999&function=core_user_create_users").want(http.StatusNotFound)
