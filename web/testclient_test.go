@@ -158,6 +158,22 @@ func TestTestClientForm(t *testing.T) {
 	}
 	r = c.get(tcPage(sv, "core_webservice_get_site_info")).want(http.StatusOK).checkPage(true)
 	r.has("p-serviceshortnames-0")
+
+	// Each function's page links to the test client, once per service.
+	r = c.get("/admin/functions/core_user_create_users").want(http.StatusOK).checkPage(true)
+	if got := attr(r.byID("try-"+itoa(sv.ID)), "href"); got != tcPage(sv, "core_user_create_users") {
+		t.Errorf("link to the test client %q", got)
+	}
+	// The navigation has the page, marked current on it.
+	current := 0
+	for n := range c.get("/admin/testclient").all("a") {
+		if attr(n, "href") == "/admin/testclient" && attr(n, "aria-current") == "page" {
+			current++
+		}
+	}
+	if current != 1 {
+		t.Errorf("%d current menu entries for the test client", current)
+	}
 }
 
 // A call over each protocol goes to the gateway itself and shows its real
