@@ -179,6 +179,9 @@ func resultOf(p string, a testAnswer) *testResult {
 			res.Protocol = tp.Label
 		}
 	}
+	if n := len(a.Requests); n > 1 {
+		res.Duration += " (the whole MCP session: " + strconv.Itoa(n+1) + " requests)"
+	}
 	if a.Status != 0 {
 		res.Status = strconv.Itoa(a.Status) + " " + http.StatusText(a.Status)
 	}

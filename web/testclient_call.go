@@ -180,9 +180,10 @@ func mcpCall(ctx context.Context, base, token, fn string, v map[string]any) test
 		return a
 	}
 	steps := []wireRequest{init}
-	defer func() { // the session ends with the call
-		end := wireRequest{Method: http.MethodDelete, URL: u, Header: hdr(session)}
-		send(context.WithoutCancel(ctx), end)
+	defer func() { // the session ends with the call, even one that timed out
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		send(dctx, wireRequest{Method: http.MethodDelete, URL: u, Header: hdr(session)})
 	}()
 	initialized := wireRequest{Method: http.MethodPost, URL: u, Header: hdr(session),
 		Body: []byte(`{"jsonrpc":"2.0","method":"notifications/initialized"}`)}
