@@ -15,6 +15,10 @@
 // with its event, and the authorization cache is told; the pages read
 // through the services store and the function catalog.
 //
-// It imports the root package, functions, services, admin and web/apidoc;
-// only cmd imports it.
+// The test client (/admin/testclient) calls the gateway over HTTP at its
+// own listener (Deps.GatewayURL), with request bodies from the protocol
+// packages' encoders (protocols/rest, xmlrpc, soap; MCP's version).
+//
+// It imports the root package, functions, services, admin, web/apidoc and
+// the protocol packages' encoders; only cmd imports it.
 package web
