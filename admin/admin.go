@@ -15,7 +15,6 @@ import (
 	"wsgate/admin/crud"
 	"wsgate/admin/functions"
 	"wsgate/admin/ratelimits"
-	"wsgate/admin/render"
 	"wsgate/admin/roles"
 	"wsgate/admin/servicefunctions"
 	"wsgate/admin/services"
@@ -119,9 +118,8 @@ func Mount(r gin.IRouter, d Deps, enabled map[string]bool) error {
 	if d.Store == nil || d.Catalog == nil || d.Auth == nil {
 		return fmt.Errorf("admin: Deps needs a Store, a Catalog and an Auth")
 	}
-	rd := &render.Renderer{Log: d.Log, Now: d.Now}
-	env := &crud.Env{Store: d.Store, Catalog: d.Catalog, Render: rd, Now: d.Now, Calls: d.Calls,
-		Changes: &crud.Changes{Store: d.Store, AfterCommit: d.AfterCommit, Log: d.Log}}
+	env := newEnv(d)
+	rd := env.Render
 	var on []Plugin
 	for _, p := range plugins(env) {
 		if enabled[p.Name()] {

@@ -42,18 +42,19 @@ func (s service) store() *calllog.Store {
 	return calllog.NewStore(s.env.Store.DB())
 }
 
-// Search returns the page of calls p selects.
-func (s service) Search(ctx context.Context, p crud.ListParams) (crud.Page[calllog.Entry], error) {
+// List returns the page of calls p selects.
+func (s service) List(ctx context.Context, _ *wsgate.Caller, p crud.ListParams) (crud.Page[calllog.Entry], error) {
 	q, err := ParseQuery(p)
 	if err != nil {
 		return crud.Page[calllog.Entry]{}, err
 	}
 	page, err := s.store().List(ctx, q.Filter, q.Order, q.Asc, q.Limit, q.Offset)
-	return crud.Page[calllog.Entry]{Total: page.Total, Filtered: page.Filtered, Items: page.Items}, err
+	return crud.Page[calllog.Entry]{Total: page.Total, Filtered: page.Filtered, Items: page.Items,
+		Scanned: len(page.Items)}, err
 }
 
 // Get returns the call with id.
-func (s service) Get(ctx context.Context, id string) (calllog.Entry, error) {
+func (s service) Get(ctx context.Context, _ *wsgate.Caller, id string) (calllog.Entry, error) {
 	return crud.GetByID(id, "Call", "id", func(n int64) (calllog.Entry, error) {
 		e, err := s.store().Get(ctx, n)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -1,11 +1,8 @@
 package crud
 
 import (
-	"cmp"
 	"net/url"
-	"slices"
 	"strconv"
-	"strings"
 )
 
 // ListParams is a list query: ?search=&order=&direction=&limit=&offset= and
@@ -33,7 +30,7 @@ const (
 
 // ParseList reads a list query. Each parameter may appear once; limit is a
 // positive integer, offset a non-negative one, direction asc or desc. The
-// other parameters are filters, checked against the columns by Columns.Page.
+// other parameters are filters, checked against the columns by Columns.Check.
 func ParseList(q url.Values) (ListParams, error) {
 	p := ListParams{Filters: map[string]string{}}
 	bad := Fields{}
@@ -80,17 +77,23 @@ func ParseList(q url.Values) (ListParams, error) {
 }
 
 // Page is one page of a list: Total counts every resource, Filtered those
-// that match the search and the filters, Items the page of those.
+// that match the search and the filters, Items the page of those. Scanned
+// is how many resources the dao read to make it: the page's rows for a list
+// paged in SQL, every resource for one paged in memory.
 type Page[T any] struct {
 	Total    int
 	Filtered int
 	Items    []T
+	Scanned  int
 }
 
-// Column is one column of a resource: a string, an integer or a boolean.
+// Column is one column of a resource: a string, an integer or a boolean,
+// read from a loaded resource by value and, for a list paged in SQL, in the
+// SQL expression sql.
 type Column[T any] struct {
 	kind  columnKind
 	value func(*T) any
+	sql   string
 }
 
 type columnKind uint8
@@ -103,17 +106,24 @@ const (
 
 // String is a text column.
 func String[T any](get func(*T) string) Column[T] {
-	return Column[T]{stringColumn, func(m *T) any { return get(m) }}
+	return Column[T]{kind: stringColumn, value: func(m *T) any { return get(m) }}
 }
 
 // Int is an integer column.
 func Int[T any](get func(*T) int64) Column[T] {
-	return Column[T]{intColumn, func(m *T) any { return get(m) }}
+	return Column[T]{kind: intColumn, value: func(m *T) any { return get(m) }}
 }
 
 // Bool is a boolean column.
 func Bool[T any](get func(*T) bool) Column[T] {
-	return Column[T]{boolColumn, func(m *T) any { return get(m) }}
+	return Column[T]{kind: boolColumn, value: func(m *T) any { return get(m) }}
+}
+
+// SQL returns c read in the SQL expression expr (a column of the dao's
+// table) when the list is paged in SQL.
+func (c Column[T]) SQL(expr string) Column[T] {
+	c.sql = expr
+	return c
 }
 
 // parse reads a filter value as the column's type.
@@ -146,18 +156,25 @@ type Columns[T any] struct {
 	Default string
 }
 
-// Page returns the page of all that p selects. An unknown filter or order
-// column, or a filter value of the wrong type, is an Invalid error.
-func (c Columns[T]) Page(all []T, p ListParams) (Page[T], error) {
-	order := p.Order
-	if order == "" {
-		order = c.Default
+// Query is a list query checked against the columns: the order column
+// and the filter values read as their columns' types.
+type Query struct {
+	Params  ListParams
+	Order   string
+	Filters map[string]any
+}
+
+// Check reads p against the columns. An unknown filter or order column,
+// or a filter value of the wrong type, is an Invalid error.
+func (c Columns[T]) Check(p ListParams) (Query, error) {
+	q := Query{Params: p, Order: p.Order, Filters: make(map[string]any, len(p.Filters))}
+	if q.Order == "" {
+		q.Order = c.Default
 	}
 	bad := Fields{}
-	if _, ok := c.Columns[order]; !ok {
-		bad[paramOrder] = "column '" + order + "' was not found"
+	if _, ok := c.Columns[q.Order]; !ok {
+		bad[paramOrder] = "column '" + q.Order + "' was not found"
 	}
-	filters := make(map[string]any, len(p.Filters))
 	for name, v := range p.Filters {
 		col, ok := c.Columns[name]
 		if !ok {
@@ -169,97 +186,14 @@ func (c Columns[T]) Page(all []T, p ListParams) (Page[T], error) {
 			bad[name] = err.Error()
 			continue
 		}
-		filters[name] = want
+		q.Filters[name] = want
 	}
 	if len(bad) > 0 {
-		return Page[T]{}, Invalid(bad)
+		return Query{}, Invalid(bad)
 	}
-	search := strings.ToLower(p.Search)
-	var out []T
-	for i := range all {
-		m := &all[i]
-		if search != "" && !c.matches(m, search) {
-			continue
-		}
-		keep := true
-		for name, want := range filters {
-			if c.Columns[name].value(m) != want {
-				keep = false
-				break
-			}
-		}
-		if keep {
-			out = append(out, *m)
-		}
-	}
-	key := c.Columns[order].value
-	slices.SortStableFunc(out, func(a, b T) int {
-		r := compare(key(&a), key(&b))
-		if p.Desc {
-			return -r
-		}
-		return r
-	})
-	page := Page[T]{Total: len(all), Filtered: len(out)}
-	lo := min(p.Offset, len(out))
-	hi := len(out)
-	if p.Limit > 0 {
-		hi = min(lo+p.Limit, hi)
-	}
-	page.Items = out[lo:hi]
-	if page.Items == nil {
-		page.Items = []T{}
-	}
-	return page, nil
-}
-
-func (c Columns[T]) matches(m *T, search string) bool {
-	for _, name := range c.Search {
-		if strings.Contains(strings.ToLower(text(c.Columns[name].value(m))), search) {
-			return true
-		}
-	}
-	return false
+	return q, nil
 }
 
 type errorString string
 
 func (e errorString) Error() string { return string(e) }
-
-// text is a column value as ?search= sees it.
-func text(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case int64:
-		return strconv.FormatInt(v, 10)
-	case bool:
-		return strconv.FormatBool(v)
-	}
-	return ""
-}
-
-// compare orders two values of one column: numbers by value, false before
-// true, strings case-insensitively.
-func compare(a, b any) int {
-	switch a := a.(type) {
-	case int64:
-		return cmp.Compare(a, b.(int64))
-	case bool:
-		bb := b.(bool)
-		switch {
-		case a == bb:
-			return 0
-		case !a:
-			return -1
-		}
-		return 1
-	case string:
-		bs := b.(string)
-		if r := strings.Compare(strings.ToLower(a), strings.ToLower(bs)); r != 0 {
-			return r
-		}
-		return strings.Compare(a, bs)
-	}
-	return 0
-}

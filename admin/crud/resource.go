@@ -6,23 +6,35 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"wsgate"
 	"wsgate/admin/render"
 )
 
 // Service is what the handlers of a resource call: a *CRUDService, or a
-// *ReadService for a resource the API only reads.
+// *ReadService for a resource the API only reads. The caller is the one
+// the authentication put in the request's context.
 type Service[T any] interface {
-	Search(ctx context.Context, p ListParams) (Page[T], error)
-	Get(ctx context.Context, id string) (T, error)
+	List(ctx context.Context, caller *wsgate.Caller, p ListParams) (Page[T], error)
+	Get(ctx context.Context, caller *wsgate.Caller, id string) (T, error)
 }
 
 // Editor is a Service that also changes resources.
 type Editor[T any] interface {
 	Service[T]
-	Create(ctx context.Context, bind func(*T) error) (T, error)
-	Edit(ctx context.Context, id string, bind func(*T) error) error
-	Delete(ctx context.Context, id string) error
+	Create(ctx context.Context, caller *wsgate.Caller, bind func(*T) error) (T, error)
+	Edit(ctx context.Context, caller *wsgate.Caller, id string, bind func(*T) error) error
+	Delete(ctx context.Context, caller *wsgate.Caller, id string) error
 }
+
+// Associator is what the handlers of an association call: an
+// *AssociationService.
+type Associator[A any] interface {
+	Associate(ctx context.Context, caller *wsgate.Caller, left, right string, bind func(*A) error) error
+	Dissociate(ctx context.Context, caller *wsgate.Caller, left, right string) error
+}
+
+// callerOf returns the caller the authentication put in c's request.
+func callerOf(c *gin.Context) *wsgate.Caller { return wsgate.CallerFrom(c.Request.Context()) }
 
 // Resource holds the gin handlers of one resource: List and Create on the
 // collection URL (the ListResource), Get, Edit and Delete on the item URL,
@@ -58,7 +70,7 @@ func (r *Resource[T]) List(c *gin.Context) {
 		r.Render.Error(c, r.Noun.Many, err)
 		return
 	}
-	page, err := r.Service.Search(c.Request.Context(), p)
+	page, err := r.Service.List(c.Request.Context(), callerOf(c), p)
 	if err != nil {
 		r.Render.Error(c, r.Noun.Many, err)
 		return
@@ -82,7 +94,7 @@ func (r *Resource[T]) Create(c *gin.Context) {
 		r.Render.Error(c, r.Noun.Many, err)
 		return
 	}
-	m, err := r.editor().Create(c.Request.Context(), func(m *T) error { return r.Bind(m, decode) })
+	m, err := r.editor().Create(c.Request.Context(), callerOf(c), func(m *T) error { return r.Bind(m, decode) })
 	if err != nil {
 		r.Render.Error(c, r.Noun.Many, err)
 		return
@@ -93,7 +105,7 @@ func (r *Resource[T]) Create(c *gin.Context) {
 
 // Get answers GET on the item URL.
 func (r *Resource[T]) Get(c *gin.Context) {
-	m, err := r.Service.Get(c.Request.Context(), c.Param("id"))
+	m, err := r.Service.Get(c.Request.Context(), callerOf(c), c.Param("id"))
 	if err != nil {
 		r.Render.Error(c, r.Noun.Many, err)
 		return
@@ -108,7 +120,7 @@ func (r *Resource[T]) Edit(c *gin.Context) {
 		r.Render.Error(c, r.Noun.Many, err)
 		return
 	}
-	err = r.editor().Edit(c.Request.Context(), c.Param("id"), func(m *T) error { return r.Bind(m, decode) })
+	err = r.editor().Edit(c.Request.Context(), callerOf(c), c.Param("id"), func(m *T) error { return r.Bind(m, decode) })
 	if err != nil {
 		r.Render.Error(c, r.Noun.Many, err)
 		return
@@ -118,7 +130,7 @@ func (r *Resource[T]) Edit(c *gin.Context) {
 
 // Delete answers DELETE on the item URL: 204.
 func (r *Resource[T]) Delete(c *gin.Context) {
-	if err := r.editor().Delete(c.Request.Context(), c.Param("id")); err != nil {
+	if err := r.editor().Delete(c.Request.Context(), callerOf(c), c.Param("id")); err != nil {
 		r.Render.Error(c, r.Noun.Many, err)
 		return
 	}
@@ -135,7 +147,7 @@ func (r *Resource[T]) editor() Editor[T] { return r.Service.(Editor[T]) }
 type Association[A any] struct {
 	Left, Right           Noun
 	LeftParam, RightParam string
-	Service               *AssociationService[A]
+	Service               Associator[A]
 	Render                *render.Renderer
 	// Bind writes the request body over the association's attributes; nil
 	// when the association has none (then the body must be empty or {}).
@@ -153,7 +165,7 @@ func (r *Association[A]) Associate(c *gin.Context) {
 	if r.Bind != nil {
 		bind = func(a *A) error { return r.Bind(a, decode) }
 	}
-	if err := r.Service.Associate(c.Request.Context(), c.Param(r.LeftParam), c.Param(r.RightParam), bind); err != nil {
+	if err := r.Service.Associate(c.Request.Context(), callerOf(c), c.Param(r.LeftParam), c.Param(r.RightParam), bind); err != nil {
 		r.Render.Error(c, r.Left.Many, err)
 		return
 	}
@@ -162,7 +174,7 @@ func (r *Association[A]) Associate(c *gin.Context) {
 
 // Dissociate answers DELETE.
 func (r *Association[A]) Dissociate(c *gin.Context) {
-	if err := r.Service.Dissociate(c.Request.Context(), c.Param(r.LeftParam), c.Param(r.RightParam)); err != nil {
+	if err := r.Service.Dissociate(c.Request.Context(), callerOf(c), c.Param(r.LeftParam), c.Param(r.RightParam)); err != nil {
 		r.Render.Error(c, r.Left.Many, err)
 		return
 	}

@@ -18,7 +18,7 @@ func (p *Plugin) Spec() []byte { return spec }
 // Routes registers the ListResource (GET /functions) and the ItemResource
 // (GET /functions/{id}); functions are read only.
 func (p *Plugin) Routes(r gin.IRouter) {
-	res := &crud.Resource[catalog.Entry]{Noun: noun, Service: p.service(), Render: p.env.Render,
+	res := &crud.Resource[catalog.Entry]{Noun: noun, Service: p.svc.read, Render: p.env.Render,
 		ID: func(e *catalog.Entry) string { return e.Name }, View: view, Summary: summary}
 	r.GET("/functions", res.List)
 	r.GET("/functions/:id", res.Get)

@@ -5,6 +5,9 @@
 package functions
 
 import (
+	"context"
+
+	"wsgate"
 	"wsgate/admin/crud"
 	catalog "wsgate/functions"
 )
@@ -14,32 +17,37 @@ const Name = "functions"
 
 var noun = crud.Noun{One: "function", Many: "functions"}
 
+// Service finds and lists the installed functions.
+type Service struct {
+	read *crud.ReadService[catalog.Entry]
+}
+
+// NewService returns the functions service over env's catalog.
+func NewService(env *crud.Env) *Service {
+	return &Service{read: &crud.ReadService[catalog.Entry]{Noun: noun, Reader: NewDao(env.Catalog)}}
+}
+
+// Get returns the function called name.
+func (s *Service) Get(ctx context.Context, caller *wsgate.Caller, name string) (catalog.Entry, error) {
+	return s.read.Get(ctx, caller, name)
+}
+
+// List returns the page of functions p selects (see columns).
+func (s *Service) List(ctx context.Context, caller *wsgate.Caller, p crud.ListParams) (crud.Page[catalog.Entry], error) {
+	return s.read.List(ctx, caller, p)
+}
+
 // Plugin is the functions plugin.
-type Plugin struct{ env *crud.Env }
+type Plugin struct {
+	env *crud.Env
+	svc *Service
+}
 
 // New returns the plugin over env.
-func New(env *crud.Env) *Plugin { return &Plugin{env: env} }
+func New(env *crud.Env) *Plugin { return &Plugin{env: env, svc: NewService(env)} }
 
 // Name returns "functions".
 func (p *Plugin) Name() string { return Name }
 
-func (p *Plugin) service() *crud.ReadService[catalog.Entry] {
-	return &crud.ReadService[catalog.Entry]{Noun: noun, Store: p.env.Store, Reader: dao{p.env.Catalog},
-		Columns: columns}
-}
-
-// columns are the filters and orders of the list; ?search= looks into the
-// name, the component, the class and method names and the description.
-var columns = crud.Columns[catalog.Entry]{
-	Columns: map[string]crud.Column[catalog.Entry]{
-		"name":        crud.String(func(e *catalog.Entry) string { return e.Name }),
-		"component":   crud.String(func(e *catalog.Entry) string { return e.Component }),
-		"classname":   crud.String(func(e *catalog.Entry) string { return e.ClassName }),
-		"methodname":  crud.String(func(e *catalog.Entry) string { return e.MethodName }),
-		"type":        crud.String(func(e *catalog.Entry) string { return e.Type }),
-		"deprecated":  crud.Bool(func(e *catalog.Entry) bool { return e.Deprecated }),
-		"description": crud.String(func(e *catalog.Entry) string { return e.Description }),
-	},
-	Search:  []string{"name", "component", "classname", "methodname", "description"},
-	Default: "name",
-}
+// Service returns the plugin's service.
+func (p *Plugin) Service() *Service { return p.svc }

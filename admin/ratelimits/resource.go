@@ -20,14 +20,14 @@ func (p *Plugin) Spec() []byte { return spec }
 // /ratelimits/{id}) and the weights (GET, POST /ratelimit_weights; GET, PUT,
 // DELETE /ratelimit_weights/{function}).
 func (p *Plugin) Routes(r gin.IRouter) {
-	rules := &crud.Resource[services.RateLimit]{Noun: ruleNoun, Service: p.rules(), Render: p.env.Render,
+	rules := &crud.Resource[services.RateLimit]{Noun: ruleNoun, Service: p.rules.crud, Render: p.env.Render,
 		ID: func(l *services.RateLimit) string { return strconv.FormatInt(l.ID, 10) }, View: ruleView, Bind: bindRule}
 	r.GET("/ratelimits", rules.List)
 	r.POST("/ratelimits", rules.Create)
 	r.GET("/ratelimits/:id", rules.Get)
 	r.PUT("/ratelimits/:id", rules.Edit)
 	r.DELETE("/ratelimits/:id", rules.Delete)
-	weights := &crud.Resource[services.FunctionWeight]{Noun: weightNoun, Service: p.weights(), Render: p.env.Render,
+	weights := &crud.Resource[services.FunctionWeight]{Noun: weightNoun, Service: p.weights.crud, Render: p.env.Render,
 		ID: func(w *services.FunctionWeight) string { return w.Function }, View: weightView, Bind: bindWeight}
 	r.GET("/ratelimit_weights", weights.List)
 	r.POST("/ratelimit_weights", weights.Create)
@@ -53,24 +53,14 @@ func ruleView(l *services.RateLimit) any {
 		PerHour: l.PerHour, PerDay: l.PerDay, TimeModified: l.TimeModified}
 }
 
-// ruleInput holds the fields a rule takes; on edit, those absent keep their value.
-type ruleInput struct {
-	Scope     string `json:"scope"`
-	TargetID  int64  `json:"target_id"`
-	PerSecond int64  `json:"persecond"`
-	PerMinute int64  `json:"perminute"`
-	PerHour   int64  `json:"perhour"`
-	PerDay    int64  `json:"perday"`
-}
-
+// bindRule decodes the request body over the stored rule (on edit, the
+// fields absent keep their value).
 func bindRule(l *services.RateLimit, decode func(any) error) error {
-	in := ruleInput{Scope: l.Scope, TargetID: l.TargetID, PerSecond: l.PerSecond, PerMinute: l.PerMinute,
-		PerHour: l.PerHour, PerDay: l.PerDay}
+	in := ruleInputOf(l)
 	if err := decode(&in); err != nil {
 		return err
 	}
-	l.Scope, l.TargetID = in.Scope, in.TargetID
-	l.PerSecond, l.PerMinute, l.PerHour, l.PerDay = in.PerSecond, in.PerMinute, in.PerHour, in.PerDay
+	applyRule(l, in)
 	return nil
 }
 

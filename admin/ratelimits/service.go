@@ -3,9 +3,14 @@
 // user's own limits, per second, minute, hour and day), and function weights
 // on /ratelimit_weights and /ratelimit_weights/{function} (what one call of
 // the function spends). Changes apply from the next call on every instance.
+// Rules and Weights are the typed APIs every change goes through.
 package ratelimits
 
 import (
+	"context"
+	"strconv"
+
+	"wsgate"
 	"wsgate/admin/crud"
 	"wsgate/services"
 )
@@ -18,48 +23,121 @@ var (
 	weightNoun = crud.Noun{One: "ratelimit_weight", Many: "ratelimit_weights"}
 )
 
+// RuleInput holds the fields a rule takes; scope and target do not change
+// on edit.
+type RuleInput struct {
+	Scope     string `json:"scope"` // service, token or user
+	TargetID  int64  `json:"target_id"`
+	PerSecond int64  `json:"persecond"`
+	PerMinute int64  `json:"perminute"`
+	PerHour   int64  `json:"perhour"`
+	PerDay    int64  `json:"perday"`
+}
+
+// Rules creates, edits, deletes, finds and lists rate limit rules.
+type Rules struct {
+	crud *crud.CRUDService[services.RateLimit, RuleDao]
+}
+
+// Create makes a rule from in.
+func (s *Rules) Create(ctx context.Context, caller *wsgate.Caller, in RuleInput) (services.RateLimit, error) {
+	return s.crud.Create(ctx, caller, func(l *services.RateLimit) error { applyRule(l, in); return nil })
+}
+
+// Edit changes rule id: edit writes the change over the stored fields.
+func (s *Rules) Edit(ctx context.Context, caller *wsgate.Caller, id int64, edit func(in *RuleInput)) error {
+	return s.crud.Edit(ctx, caller, strconv.FormatInt(id, 10), func(l *services.RateLimit) error {
+		in := ruleInputOf(l)
+		edit(&in)
+		applyRule(l, in)
+		return nil
+	})
+}
+
+// Delete deletes rule id.
+func (s *Rules) Delete(ctx context.Context, caller *wsgate.Caller, id int64) error {
+	return s.crud.Delete(ctx, caller, strconv.FormatInt(id, 10))
+}
+
+// Get returns rule id.
+func (s *Rules) Get(ctx context.Context, caller *wsgate.Caller, id int64) (services.RateLimit, error) {
+	return s.crud.Get(ctx, caller, strconv.FormatInt(id, 10))
+}
+
+// List returns the page of rules p selects (see ruleColumns).
+func (s *Rules) List(ctx context.Context, caller *wsgate.Caller, p crud.ListParams) (crud.Page[services.RateLimit], error) {
+	return s.crud.List(ctx, caller, p)
+}
+
+func ruleInputOf(l *services.RateLimit) RuleInput {
+	return RuleInput{Scope: l.Scope, TargetID: l.TargetID, PerSecond: l.PerSecond, PerMinute: l.PerMinute,
+		PerHour: l.PerHour, PerDay: l.PerDay}
+}
+
+func applyRule(l *services.RateLimit, in RuleInput) {
+	l.Scope, l.TargetID = in.Scope, in.TargetID
+	l.PerSecond, l.PerMinute, l.PerHour, l.PerDay = in.PerSecond, in.PerMinute, in.PerHour, in.PerDay
+}
+
+// Weights creates, edits, deletes, finds and lists function weights; a
+// weight is known by its function's name.
+type Weights struct {
+	crud *crud.CRUDService[services.FunctionWeight, WeightDao]
+}
+
+// Set gives function the weight: it creates the weight, or edits it.
+func (s *Weights) Set(ctx context.Context, caller *wsgate.Caller, function string, weight int64) error {
+	_, err := s.crud.Get(ctx, caller, function)
+	if crud.IsNotFound(err) {
+		_, err = s.crud.Create(ctx, caller, func(w *services.FunctionWeight) error {
+			w.Function, w.Weight = function, weight
+			return nil
+		})
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	return s.crud.Edit(ctx, caller, function, func(w *services.FunctionWeight) error { w.Weight = weight; return nil })
+}
+
+// Delete deletes the weight of function (it weighs 1 again).
+func (s *Weights) Delete(ctx context.Context, caller *wsgate.Caller, function string) error {
+	return s.crud.Delete(ctx, caller, function)
+}
+
+// Get returns the weight of function.
+func (s *Weights) Get(ctx context.Context, caller *wsgate.Caller, function string) (services.FunctionWeight, error) {
+	return s.crud.Get(ctx, caller, function)
+}
+
+// List returns the page of weights p selects (see weightColumns).
+func (s *Weights) List(ctx context.Context, caller *wsgate.Caller, p crud.ListParams) (crud.Page[services.FunctionWeight], error) {
+	return s.crud.List(ctx, caller, p)
+}
+
 // Plugin is the ratelimits plugin.
-type Plugin struct{ env *crud.Env }
+type Plugin struct {
+	env     *crud.Env
+	rules   *Rules
+	weights *Weights
+}
 
 // New returns the plugin over env.
-func New(env *crud.Env) *Plugin { return &Plugin{env: env} }
+func New(env *crud.Env) *Plugin {
+	return &Plugin{env: env,
+		rules: &Rules{crud: &crud.CRUDService[services.RateLimit, RuleDao]{Noun: ruleNoun, Changes: env.Changes,
+			Dao: NewRuleDao, Validator: ruleValidator(), Notifier: ruleNotifier()}},
+		weights: &Weights{crud: &crud.CRUDService[services.FunctionWeight, WeightDao]{Noun: weightNoun,
+			Changes: env.Changes, Dao: func(st *services.Store) WeightDao { return NewWeightDao(st, env.Catalog) },
+			Validator: weightValidator(), Notifier: weightNotifier()}}}
+}
 
 // Name returns "ratelimits".
 func (p *Plugin) Name() string { return Name }
 
-func (p *Plugin) rules() *crud.CRUDService[services.RateLimit] {
-	return &crud.CRUDService[services.RateLimit]{Noun: ruleNoun, Changes: p.env.Changes, Dao: ruleDao{},
-		Validator: ruleValidator(), Notifier: ruleNotifier(), Columns: ruleColumns}
-}
+// Rules returns the plugin's service of rules.
+func (p *Plugin) Rules() *Rules { return p.rules }
 
-func (p *Plugin) weights() *crud.CRUDService[services.FunctionWeight] {
-	return &crud.CRUDService[services.FunctionWeight]{Noun: weightNoun, Changes: p.env.Changes, Dao: weightDao{},
-		Validator: weightValidator(p.env), Notifier: weightNotifier(), Columns: weightColumns}
-}
-
-// ruleColumns are the filters and orders of the list of rules; ?search= looks into the scope.
-var ruleColumns = crud.Columns[services.RateLimit]{
-	Columns: map[string]crud.Column[services.RateLimit]{
-		"id":           crud.Int(func(r *services.RateLimit) int64 { return r.ID }),
-		"scope":        crud.String(func(r *services.RateLimit) string { return r.Scope }),
-		"target_id":    crud.Int(func(r *services.RateLimit) int64 { return r.TargetID }),
-		"persecond":    crud.Int(func(r *services.RateLimit) int64 { return r.PerSecond }),
-		"perminute":    crud.Int(func(r *services.RateLimit) int64 { return r.PerMinute }),
-		"perhour":      crud.Int(func(r *services.RateLimit) int64 { return r.PerHour }),
-		"perday":       crud.Int(func(r *services.RateLimit) int64 { return r.PerDay }),
-		"timemodified": crud.Int(func(r *services.RateLimit) int64 { return r.TimeModified }),
-	},
-	Search:  []string{"scope"},
-	Default: "id",
-}
-
-// weightColumns are the filters and orders of the list of weights; ?search= looks into the function.
-var weightColumns = crud.Columns[services.FunctionWeight]{
-	Columns: map[string]crud.Column[services.FunctionWeight]{
-		"function":     crud.String(func(w *services.FunctionWeight) string { return w.Function }),
-		"weight":       crud.Int(func(w *services.FunctionWeight) int64 { return w.Weight }),
-		"timemodified": crud.Int(func(w *services.FunctionWeight) int64 { return w.TimeModified }),
-	},
-	Search:  []string{"function"},
-	Default: "function",
-}
+// Weights returns the plugin's service of function weights.
+func (p *Plugin) Weights() *Weights { return p.weights }

@@ -9,16 +9,16 @@ import (
 )
 
 // ruleValidator holds the rules of a rate limit rule.
-func ruleValidator() crud.ValidationGroup[services.RateLimit] {
-	return crud.ValidationGroup[services.RateLimit]{
-		Common: []crud.Validator[services.RateLimit]{validWindows},
-		Create: []crud.Validator[services.RateLimit]{validTarget, oneRulePerTarget},
-		Edit:   []crud.Validator[services.RateLimit]{sameTarget},
+func ruleValidator() crud.ValidationGroup[services.RateLimit, RuleDao] {
+	return crud.ValidationGroup[services.RateLimit, RuleDao]{
+		Common: []crud.Validator[services.RateLimit, RuleDao]{validWindows},
+		Create: []crud.Validator[services.RateLimit, RuleDao]{validTarget, oneRulePerTarget},
+		Edit:   []crud.Validator[services.RateLimit, RuleDao]{sameTarget},
 	}
 }
 
 // validWindows: each window is 0 (no limit) or positive, and one at least is set.
-func validWindows(_ context.Context, _ *services.Store, _, l *services.RateLimit) error {
+func validWindows(_ context.Context, _ RuleDao, _, l *services.RateLimit) error {
 	f := crud.Fields{}
 	for name, v := range map[string]int64{"persecond": l.PerSecond, "perminute": l.PerMinute,
 		"perhour": l.PerHour, "perday": l.PerDay} {
@@ -33,27 +33,22 @@ func validWindows(_ context.Context, _ *services.Store, _, l *services.RateLimit
 }
 
 // validTarget: scope is service, token or user, and target_id names one.
-func validTarget(ctx context.Context, st *services.Store, _, l *services.RateLimit) error {
-	var err error
+func validTarget(ctx context.Context, d RuleDao, _, l *services.RateLimit) error {
 	switch l.Scope {
-	case services.LimitService:
-		_, err = st.ServiceByID(ctx, l.TargetID)
-	case services.LimitToken:
-		_, err = st.TokenByID(ctx, l.TargetID)
-	case services.LimitUser:
-		_, err = st.UserByID(ctx, l.TargetID)
+	case services.LimitService, services.LimitToken, services.LimitUser:
 	default:
 		return crud.InvalidField("scope", "must be one of service, token, user")
 	}
-	if crud.IsNotFound(err) || l.TargetID <= 0 {
+	ok, err := d.TargetExists(ctx, l.Scope, l.TargetID)
+	if err == nil && (!ok || l.TargetID <= 0) {
 		return crud.InvalidField("target_id", "is not the id of a "+l.Scope)
 	}
 	return err
 }
 
 // oneRulePerTarget: a target has one rule; edit it instead.
-func oneRulePerTarget(ctx context.Context, st *services.Store, _, l *services.RateLimit) error {
-	_, err := st.RateLimitOf(ctx, l.Scope, l.TargetID)
+func oneRulePerTarget(ctx context.Context, d RuleDao, _, l *services.RateLimit) error {
+	_, err := d.Of(ctx, l.Scope, l.TargetID)
 	if err == nil {
 		return crud.Exists("Ratelimit", "target_id", l.Scope+" "+strconv.FormatInt(l.TargetID, 10))
 	}
@@ -64,7 +59,7 @@ func oneRulePerTarget(ctx context.Context, st *services.Store, _, l *services.Ra
 }
 
 // sameTarget: a rule keeps its scope and target.
-func sameTarget(_ context.Context, _ *services.Store, old, l *services.RateLimit) error {
+func sameTarget(_ context.Context, _ RuleDao, old, l *services.RateLimit) error {
 	f := crud.Fields{}
 	if l.Scope != old.Scope {
 		f["scope"] = "cannot be changed: delete the rule and create another"
@@ -76,16 +71,16 @@ func sameTarget(_ context.Context, _ *services.Store, old, l *services.RateLimit
 }
 
 // weightValidator holds the rules of a function weight.
-func weightValidator(env *crud.Env) crud.ValidationGroup[services.FunctionWeight] {
-	return crud.ValidationGroup[services.FunctionWeight]{
-		Common: []crud.Validator[services.FunctionWeight]{validWeight},
-		Create: []crud.Validator[services.FunctionWeight]{functionInstalled(env), oneWeightPerFunction},
-		Edit:   []crud.Validator[services.FunctionWeight]{sameFunction},
+func weightValidator() crud.ValidationGroup[services.FunctionWeight, WeightDao] {
+	return crud.ValidationGroup[services.FunctionWeight, WeightDao]{
+		Common: []crud.Validator[services.FunctionWeight, WeightDao]{validWeight},
+		Create: []crud.Validator[services.FunctionWeight, WeightDao]{functionInstalled, oneWeightPerFunction},
+		Edit:   []crud.Validator[services.FunctionWeight, WeightDao]{sameFunction},
 	}
 }
 
 // validWeight: the weight is at least 1.
-func validWeight(_ context.Context, _ *services.Store, _, w *services.FunctionWeight) error {
+func validWeight(_ context.Context, _ WeightDao, _, w *services.FunctionWeight) error {
 	if w.Weight < 1 {
 		return crud.InvalidField("weight", "must be at least 1")
 	}
@@ -93,21 +88,19 @@ func validWeight(_ context.Context, _ *services.Store, _, w *services.FunctionWe
 }
 
 // functionInstalled: the function is an installed one.
-func functionInstalled(env *crud.Env) crud.Validator[services.FunctionWeight] {
-	return func(_ context.Context, _ *services.Store, _, w *services.FunctionWeight) error {
-		if w.Function == "" {
-			return crud.InvalidField("function", "is required")
-		}
-		if _, ok := env.Catalog.Get(w.Function); !ok {
-			return crud.InvalidField("function", "is not an installed function")
-		}
-		return nil
+func functionInstalled(_ context.Context, d WeightDao, _, w *services.FunctionWeight) error {
+	if w.Function == "" {
+		return crud.InvalidField("function", "is required")
 	}
+	if !d.Installed(w.Function) {
+		return crud.InvalidField("function", "is not an installed function")
+	}
+	return nil
 }
 
 // oneWeightPerFunction: a function has one weight; edit it instead.
-func oneWeightPerFunction(ctx context.Context, st *services.Store, _, w *services.FunctionWeight) error {
-	_, err := st.FunctionWeightOf(ctx, w.Function)
+func oneWeightPerFunction(ctx context.Context, d WeightDao, _, w *services.FunctionWeight) error {
+	_, err := d.Get(ctx, w.Function)
 	if err == nil {
 		return crud.Exists("Ratelimit_weight", "function", w.Function)
 	}
@@ -118,7 +111,7 @@ func oneWeightPerFunction(ctx context.Context, st *services.Store, _, w *service
 }
 
 // sameFunction: a weight keeps its function.
-func sameFunction(_ context.Context, _ *services.Store, old, w *services.FunctionWeight) error {
+func sameFunction(_ context.Context, _ WeightDao, old, w *services.FunctionWeight) error {
 	if w.Function != old.Function {
 		return crud.InvalidField("function", "cannot be changed")
 	}

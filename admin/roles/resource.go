@@ -2,9 +2,7 @@ package roles
 
 import (
 	_ "embed"
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -21,7 +19,7 @@ func (p *Plugin) Spec() []byte { return spec }
 // Routes registers the ListResource (GET, POST /roles) and the ItemResource
 // (GET, PUT, DELETE /roles/{id}).
 func (p *Plugin) Routes(r gin.IRouter) {
-	res := &crud.Resource[services.Role]{Noun: noun, Service: p.service(), Render: p.env.Render,
+	res := &crud.Resource[services.Role]{Noun: noun, Service: p.svc.crud, Render: p.env.Render,
 		ID: func(r *services.Role) string { return strconv.FormatInt(r.ID, 10) }, View: view, Bind: bind}
 	r.GET("/roles", res.List)
 	r.POST("/roles", res.Create)
@@ -47,26 +45,13 @@ func view(r *services.Role) any {
 	return body{ID: r.ID, Shortname: r.Shortname, Name: r.Name, Description: r.Description, Capabilities: caps}
 }
 
-// input holds the fields a request may set; capabilities replace the list.
-type input struct {
-	Shortname    string   `json:"shortname"`
-	Name         string   `json:"name"`
-	Description  string   `json:"description"`
-	Capabilities []string `json:"capabilities"`
-}
-
+// bind decodes the request body over the input of r (the stored role on
+// edit, the zero one on create) and applies it.
 func bind(r *services.Role, decode func(any) error) error {
-	in := input{Shortname: r.Shortname, Name: r.Name, Description: r.Description,
-		Capabilities: slices.Clone(r.Capabilities)}
+	in := inputOf(r)
 	if err := decode(&in); err != nil {
 		return err
 	}
-	r.Shortname, r.Name, r.Description = strings.TrimSpace(in.Shortname), strings.TrimSpace(in.Name), in.Description
-	r.Capabilities = nil
-	for _, c := range in.Capabilities {
-		r.Capabilities = append(r.Capabilities, strings.TrimSpace(c))
-	}
-	slices.Sort(r.Capabilities)
-	r.Capabilities = slices.Compact(r.Capabilities)
+	apply(r, in)
 	return nil
 }

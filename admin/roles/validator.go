@@ -12,17 +12,17 @@ import (
 
 // validator holds the rules of roles; field rules look only at the fields
 // a change sets.
-func validator() crud.ValidationGroup[services.Role] {
-	return crud.ValidationGroup[services.Role]{
-		Common: []crud.Validator[services.Role]{validFields, knownCapabilities, uniqueShortname},
-		Edit:   []crud.Validator[services.Role]{adminRoleFixed},
-		Delete: []crud.Validator[services.Role]{notAdminRole},
+func validator() crud.ValidationGroup[services.Role, Dao] {
+	return crud.ValidationGroup[services.Role, Dao]{
+		Common: []crud.Validator[services.Role, Dao]{validFields, knownCapabilities, uniqueShortname},
+		Edit:   []crud.Validator[services.Role, Dao]{adminRoleFixed},
+		Delete: []crud.Validator[services.Role, Dao]{notAdminRole},
 	}
 }
 
 // validFields: shortname is required, at most 100 characters of
 // PARAM_ALPHANUMEXT; name at most 255 characters; each capability at most 255.
-func validFields(_ context.Context, _ *services.Store, old, r *services.Role) error {
+func validFields(_ context.Context, _ Dao, old, r *services.Role) error {
 	f := crud.Fields{}
 	if old == nil || old.Shortname != r.Shortname {
 		f.Text("shortname", r.Shortname, true, 100, crud.AlphaNumExt, "letters, digits, _ and -")
@@ -42,12 +42,12 @@ func validFields(_ context.Context, _ *services.Store, old, r *services.Role) er
 }
 
 // knownCapabilities: every capability a change adds is registered.
-func knownCapabilities(ctx context.Context, st *services.Store, old, r *services.Role) error {
+func knownCapabilities(ctx context.Context, d Dao, old, r *services.Role) error {
 	for _, c := range r.Capabilities {
 		if c == "" || old != nil && slices.Contains(old.Capabilities, c) {
 			continue
 		}
-		ok, err := st.CapabilityExists(ctx, c)
+		ok, err := d.CapabilityExists(ctx, c)
 		if err != nil {
 			return err
 		}
@@ -59,11 +59,11 @@ func knownCapabilities(ctx context.Context, st *services.Store, old, r *services
 }
 
 // uniqueShortname: no other role has the shortname.
-func uniqueShortname(ctx context.Context, st *services.Store, old, r *services.Role) error {
+func uniqueShortname(ctx context.Context, d Dao, old, r *services.Role) error {
 	if old != nil && old.Shortname == r.Shortname || r.Shortname == "" {
 		return nil
 	}
-	other, err := st.RoleByShortname(ctx, r.Shortname)
+	other, err := d.ByShortname(ctx, r.Shortname)
 	switch {
 	case errors.Is(err, wsgate.ErrNotFound):
 		return nil
@@ -77,7 +77,7 @@ func uniqueShortname(ctx context.Context, st *services.Store, old, r *services.R
 
 // adminRoleFixed: the admin role keeps its shortname and lists no
 // capability (it holds them all).
-func adminRoleFixed(_ context.Context, _ *services.Store, old, r *services.Role) error {
+func adminRoleFixed(_ context.Context, _ Dao, old, r *services.Role) error {
 	if old.Shortname != services.AdminRole {
 		return nil
 	}
@@ -95,7 +95,7 @@ func adminRoleFixed(_ context.Context, _ *services.Store, old, r *services.Role)
 }
 
 // notAdminRole: the admin role cannot be deleted.
-func notAdminRole(_ context.Context, _ *services.Store, old, _ *services.Role) error {
+func notAdminRole(_ context.Context, _ Dao, old, _ *services.Role) error {
 	if old.Shortname != services.AdminRole {
 		return nil
 	}

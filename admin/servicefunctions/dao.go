@@ -9,13 +9,25 @@ import (
 	"wsgate/services"
 )
 
-// dao keeps the functions of services in the services store; functions
-// are looked up in the catalog.
-type dao struct{ catalog *functions.Catalog }
+// Dao is what the service functions service links services and functions with.
+type Dao interface {
+	crud.AssociationDao[link]
+}
 
-func (d dao) Load(ctx context.Context, st *services.Store, serviceID, name string) (link, error) {
+// NewDao returns the Dao over st (the services store or a transaction of
+// it), with the installed functions of catalog.
+func NewDao(st *services.Store, catalog *functions.Catalog) Dao { return storeDao{st, catalog} }
+
+// storeDao keeps the functions of services in the services store;
+// functions are looked up in the catalog.
+type storeDao struct {
+	st      *services.Store
+	catalog *functions.Catalog
+}
+
+func (d storeDao) Load(ctx context.Context, serviceID, name string) (link, error) {
 	svc, err := crud.GetByID(serviceID, "Service", "id", func(id int64) (services.Service, error) {
-		return st.ServiceByID(ctx, id)
+		return d.st.ServiceByID(ctx, id)
 	})
 	if err != nil {
 		return link{}, err
@@ -29,16 +41,16 @@ func (d dao) Load(ctx context.Context, st *services.Store, serviceID, name strin
 	return link{Service: svc, Function: e.Function}, nil
 }
 
-func (dao) Linked(ctx context.Context, st *services.Store, l *link) (bool, bool, error) {
-	names, err := st.ServiceFunctionNames(ctx, l.Service.ID)
+func (d storeDao) Linked(ctx context.Context, l *link) (bool, bool, error) {
+	names, err := d.st.ServiceFunctionNames(ctx, l.Service.ID)
 	in := slices.Contains(names, l.Function.Name)
 	return in, in, err
 }
 
-func (dao) Associate(ctx context.Context, tx *crud.Tx, l *link) error {
-	return tx.AddServiceFunction(ctx, l.Service.ID, l.Function.Name)
+func (d storeDao) Associate(ctx context.Context, l *link) error {
+	return d.st.AddServiceFunction(ctx, l.Service.ID, l.Function.Name)
 }
 
-func (dao) Dissociate(ctx context.Context, tx *crud.Tx, l *link) error {
-	return tx.RemoveServiceFunction(ctx, l.Service.ID, l.Function.Name)
+func (d storeDao) Dissociate(ctx context.Context, l *link) error {
+	return d.st.RemoveServiceFunction(ctx, l.Service.ID, l.Function.Name)
 }

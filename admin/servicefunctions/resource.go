@@ -18,7 +18,7 @@ func (p *Plugin) Spec() []byte { return spec }
 // /services/{id}/functions/{name}; neither takes a body.
 func (p *Plugin) Routes(r gin.IRouter) {
 	res := &crud.Association[link]{Left: left, Right: right, LeftParam: "id", RightParam: "name",
-		Service: p.service(), Render: p.env.Render}
+		Service: p.svc.crud, Render: p.env.Render}
 	r.PUT("/services/:id/functions/:name", res.Associate)
 	r.DELETE("/services/:id/functions/:name", res.Dissociate)
 }

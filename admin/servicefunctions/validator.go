@@ -4,20 +4,19 @@ import (
 	"context"
 
 	"wsgate/admin/crud"
-	"wsgate/services"
 )
 
 // validator holds the rules of a service's functions.
-func validator() crud.ValidationAssociation[link] {
-	return crud.ValidationAssociation[link]{
-		Common:      []crud.AssociationValidator[link]{customService},
-		Association: []crud.AssociationValidator[link]{installed, notDeprecated},
+func validator() crud.ValidationAssociation[link, Dao] {
+	return crud.ValidationAssociation[link, Dao]{
+		Common:      []crud.AssociationValidator[link, Dao]{customService},
+		Association: []crud.AssociationValidator[link, Dao]{installed, notDeprecated},
 	}
 }
 
 // customService: only a custom service's functions change here; a
 // component service's come from its manifest.
-func customService(_ context.Context, _ *services.Store, l *link) error {
+func customService(_ context.Context, _ Dao, l *link) error {
 	if l.Service.Component == "" {
 		return nil
 	}
@@ -26,7 +25,7 @@ func customService(_ context.Context, _ *services.Store, l *link) error {
 }
 
 // installed: only an installed function is added to a service.
-func installed(_ context.Context, _ *services.Store, l *link) error {
+func installed(_ context.Context, _ Dao, l *link) error {
 	if !l.missing {
 		return nil
 	}
@@ -34,7 +33,7 @@ func installed(_ context.Context, _ *services.Store, l *link) error {
 }
 
 // notDeprecated: a deprecated function is not added to a service.
-func notDeprecated(_ context.Context, _ *services.Store, l *link) error {
+func notDeprecated(_ context.Context, _ Dao, l *link) error {
 	if !l.Function.Deprecated {
 		return nil
 	}

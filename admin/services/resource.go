@@ -3,7 +3,6 @@ package services
 import (
 	_ "embed"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -20,7 +19,7 @@ func (p *Plugin) Spec() []byte { return spec }
 // Routes registers the ListResource (GET, POST /services) and the
 // ItemResource (GET, PUT, DELETE /services/{id}).
 func (p *Plugin) Routes(r gin.IRouter) {
-	res := &crud.Resource[store.Service]{Noun: noun, Service: p.service(), Render: p.env.Render,
+	res := &crud.Resource[store.Service]{Noun: noun, Service: p.svc.crud, Render: p.env.Render,
 		ID: func(s *store.Service) string { return strconv.FormatInt(s.ID, 10) }, View: view, Bind: bind}
 	r.GET("/services", res.List)
 	r.POST("/services", res.Create)
@@ -53,29 +52,13 @@ func view(s *store.Service) any {
 		TimeModified: s.TimeModified, Protocols: s.Protocols}
 }
 
-// input holds the fields a request may set.
-type input struct {
-	Name               string   `json:"name"`
-	Shortname          string   `json:"shortname"`
-	Enabled            bool     `json:"enabled"`
-	RequiredCapability string   `json:"requiredcapability"`
-	RestrictedUsers    bool     `json:"restrictedusers"`
-	DownloadFiles      bool     `json:"downloadfiles"`
-	UploadFiles        bool     `json:"uploadfiles"`
-	Protocols          []string `json:"protocols"`
-}
-
+// bind decodes the request body over the input of s (the stored service
+// on edit, the zero one on create) and applies it.
 func bind(s *store.Service, decode func(any) error) error {
-	in := input{Name: s.Name, Shortname: s.Shortname, Enabled: s.Enabled, RequiredCapability: s.RequiredCapability,
-		RestrictedUsers: s.RestrictedUsers, DownloadFiles: s.DownloadFiles, UploadFiles: s.UploadFiles,
-		Protocols: s.Protocols}
+	in := inputOf(s)
 	if err := decode(&in); err != nil {
 		return err
 	}
-	s.Name, s.Shortname = strings.TrimSpace(in.Name), strings.TrimSpace(in.Shortname)
-	s.RequiredCapability = strings.TrimSpace(in.RequiredCapability)
-	s.Enabled, s.RestrictedUsers, s.DownloadFiles, s.UploadFiles = in.Enabled, in.RestrictedUsers, in.DownloadFiles,
-		in.UploadFiles
-	s.Protocols = in.Protocols
+	apply(s, in)
 	return nil
 }

@@ -17,17 +17,17 @@ const AdminService = "wsgate_admin"
 // validator holds the rules of services. Field rules look only at the
 // fields a change sets, so a component service whose manifest breaks them
 // can still be enabled.
-func validator() crud.ValidationGroup[store.Service] {
-	return crud.ValidationGroup[store.Service]{
-		Common: []crud.Validator[store.Service]{validFields, knownCapability, uniqueName, uniqueShortname},
-		Edit:   []crud.Validator[store.Service]{componentFieldsFixed, adminServiceStaysEnabled},
-		Delete: []crud.Validator[store.Service]{customOnly},
+func validator() crud.ValidationGroup[store.Service, Dao] {
+	return crud.ValidationGroup[store.Service, Dao]{
+		Common: []crud.Validator[store.Service, Dao]{validFields, knownCapability, uniqueName, uniqueShortname},
+		Edit:   []crud.Validator[store.Service, Dao]{componentFieldsFixed, adminServiceStaysEnabled},
+		Delete: []crud.Validator[store.Service, Dao]{customOnly},
 	}
 }
 
 // validFields: name is required, at most 200 characters; shortname at most
 // 255 of PARAM_ALPHANUMEXT; requiredcapability at most 255.
-func validFields(_ context.Context, _ *store.Store, old, s *store.Service) error {
+func validFields(_ context.Context, _ Dao, old, s *store.Service) error {
 	f := crud.Fields{}
 	if old == nil || old.Name != s.Name {
 		f.Text("name", s.Name, true, 200, nil, "")
@@ -45,11 +45,11 @@ func validFields(_ context.Context, _ *store.Store, old, s *store.Service) error
 }
 
 // knownCapability: a required capability must be registered.
-func knownCapability(ctx context.Context, st *store.Store, old, s *store.Service) error {
+func knownCapability(ctx context.Context, d Dao, old, s *store.Service) error {
 	if s.RequiredCapability == "" || old != nil && old.RequiredCapability == s.RequiredCapability {
 		return nil
 	}
-	ok, err := st.CapabilityExists(ctx, s.RequiredCapability)
+	ok, err := d.CapabilityExists(ctx, s.RequiredCapability)
 	if err != nil || ok {
 		return err
 	}
@@ -57,20 +57,20 @@ func knownCapability(ctx context.Context, st *store.Store, old, s *store.Service
 }
 
 // uniqueName: no other service has the name.
-func uniqueName(ctx context.Context, st *store.Store, old, s *store.Service) error {
+func uniqueName(ctx context.Context, d Dao, old, s *store.Service) error {
 	if old != nil && old.Name == s.Name || s.Name == "" {
 		return nil
 	}
-	other, err := st.ServiceByName(ctx, s.Name)
+	other, err := d.ByName(ctx, s.Name)
 	return taken(other, err, s, "name", s.Name)
 }
 
 // uniqueShortname: no other service has the shortname.
-func uniqueShortname(ctx context.Context, st *store.Store, old, s *store.Service) error {
+func uniqueShortname(ctx context.Context, d Dao, old, s *store.Service) error {
 	if old != nil && old.Shortname == s.Shortname || s.Shortname == "" {
 		return nil
 	}
-	other, err := st.ServiceByShortname(ctx, s.Shortname)
+	other, err := d.ByShortname(ctx, s.Shortname)
 	return taken(other, err, s, "shortname", s.Shortname)
 }
 
@@ -89,7 +89,7 @@ func taken(other store.Service, err error, s *store.Service, field, value string
 
 // componentFieldsFixed: of a component service only enabled, downloadfiles,
 // uploadfiles and protocols change; its manifest owns the rest.
-func componentFieldsFixed(_ context.Context, _ *store.Store, old, s *store.Service) error {
+func componentFieldsFixed(_ context.Context, _ Dao, old, s *store.Service) error {
 	if old.Component == "" {
 		return nil
 	}
@@ -116,7 +116,7 @@ func componentFieldsFixed(_ context.Context, _ *store.Store, old, s *store.Servi
 // adminServiceStaysEnabled: the service of the admin API's own tokens
 // cannot be disabled through it (that would lock every administrator out;
 // the command line can still do it).
-func adminServiceStaysEnabled(_ context.Context, _ *store.Store, old, s *store.Service) error {
+func adminServiceStaysEnabled(_ context.Context, _ Dao, old, s *store.Service) error {
 	if old.Shortname != AdminService || s.Enabled || !old.Enabled {
 		return nil
 	}
@@ -126,7 +126,7 @@ func adminServiceStaysEnabled(_ context.Context, _ *store.Store, old, s *store.S
 
 // customOnly: only custom services can be deleted; a component service
 // comes back at the next upgrade.
-func customOnly(_ context.Context, _ *store.Store, old, _ *store.Service) error {
+func customOnly(_ context.Context, _ Dao, old, _ *store.Service) error {
 	if old.Component == "" {
 		return nil
 	}

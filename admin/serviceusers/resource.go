@@ -19,19 +19,15 @@ func (p *Plugin) Spec() []byte { return spec }
 // (withdraw) /services/{id}/users/{user_id}.
 func (p *Plugin) Routes(r gin.IRouter) {
 	res := &crud.Association[link]{Left: left, Right: right, LeftParam: "id", RightParam: "user_id",
-		Service: p.service(), Render: p.env.Render, Bind: bind}
+		Service: p.svc.crud, Render: p.env.Render, Bind: bind}
 	r.PUT("/services/:id/users/:user_id", res.Associate)
 	r.DELETE("/services/:id/users/:user_id", res.Dissociate)
 }
 
-// input is the body of PUT: the limits of the authorisation, both optional.
-type input struct {
-	IPRestriction string `json:"iprestriction"`
-	ValidUntil    int64  `json:"validuntil"`
-}
-
+// bind decodes the body of PUT, the limits of the authorisation, both
+// optional.
 func bind(l *link, decode func(any) error) error {
-	var in input
+	var in Limits
 	if err := decode(&in); err != nil {
 		return err
 	}

@@ -9,16 +9,16 @@ import (
 )
 
 // validator holds the rules of an authorisation.
-func validator(now func() time.Time) crud.ValidationAssociation[link] {
-	return crud.ValidationAssociation[link]{
-		Association: []crud.AssociationValidator[link]{validLimits(now)},
+func validator(now func() time.Time) crud.ValidationAssociation[link, Dao] {
+	return crud.ValidationAssociation[link, Dao]{
+		Association: []crud.AssociationValidator[link, Dao]{validLimits(now)},
 	}
 }
 
 // validLimits: iprestriction is a list of addresses, ranges and subnets;
 // validuntil is 0 (for ever) or in the future.
-func validLimits(now func() time.Time) crud.AssociationValidator[link] {
-	return func(_ context.Context, _ *services.Store, l *link) error {
+func validLimits(now func() time.Time) crud.AssociationValidator[link, Dao] {
+	return func(_ context.Context, _ Dao, l *link) error {
 		f := crud.Fields{}
 		if err := services.ValidateIPRestriction(l.IPRestriction); err != nil {
 			f["iprestriction"] = "is not a list of IP addresses, ranges and subnets"

@@ -3,7 +3,6 @@ package tokens
 import (
 	_ "embed"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -19,7 +18,7 @@ func (p *Plugin) Spec() []byte { return spec }
 // Routes registers the ListResource (GET, POST /tokens) and the
 // ItemResource (GET, DELETE /tokens/{id}): a token is not edited.
 func (p *Plugin) Routes(r gin.IRouter) {
-	res := &crud.Resource[token]{Noun: noun, Service: p.service(), Render: p.env.Render,
+	res := &crud.Resource[token]{Noun: noun, Service: p.svc.crud, Render: p.env.Render,
 		ID: func(t *token) string { return strconv.FormatInt(t.ID, 10) }, View: view, Bind: bind}
 	r.GET("/tokens", res.List)
 	r.POST("/tokens", res.Create)
@@ -50,24 +49,12 @@ func view(t *token) any {
 		LastAccessIP: t.LastAccessIP, CreatorID: t.CreatorID, Token: t.Value}
 }
 
-// input holds the fields a new token takes; name "" draws Moodle's
-// default "Webservice-<5 random characters>".
-type input struct {
-	UserID        int64  `json:"user_id"`
-	ServiceID     int64  `json:"service_id"`
-	Name          string `json:"name"`
-	IPRestriction string `json:"iprestriction"`
-	ValidUntil    int64  `json:"validuntil"`
-	ReadOnly      bool   `json:"readonly"`
-}
-
+// bind decodes the request body into a new token.
 func bind(t *token, decode func(any) error) error {
-	var in input
+	var in Input
 	if err := decode(&in); err != nil {
 		return err
 	}
-	t.UserID, t.ServiceID, t.Name = in.UserID, in.ServiceID, strings.TrimSpace(in.Name)
-	t.IPRestriction, t.ValidUntil = strings.TrimSpace(in.IPRestriction), in.ValidUntil
-	t.ReadOnly = in.ReadOnly
+	apply(t, in)
 	return nil
 }

@@ -1,10 +1,16 @@
 // Package tokens is the admin plugin of web service tokens, on /tokens and
 // /tokens/{id}. Creating a token answers its value, that once (only its
 // SHA-256 is stored); lists and items never show it; deleting a token
-// revokes it at once.
+// revokes it at once. Service is the typed API every change of a token
+// goes through.
 package tokens
 
 import (
+	"context"
+	"strconv"
+	"strings"
+
+	"wsgate"
 	"wsgate/admin/crud"
 	"wsgate/services"
 )
@@ -20,36 +26,77 @@ type token struct {
 	Value string
 }
 
+// Input holds the fields a new token takes; name "" draws Moodle's
+// default "Webservice-<5 random characters>".
+type Input struct {
+	UserID        int64  `json:"user_id"`
+	ServiceID     int64  `json:"service_id"`
+	Name          string `json:"name"`
+	IPRestriction string `json:"iprestriction"`
+	ValidUntil    int64  `json:"validuntil"` // unix seconds, 0 for never
+	ReadOnly      bool   `json:"readonly"`
+}
+
+// Service creates, deletes, finds and lists tokens (a token is not
+// edited), each change validated and written with its event in one
+// transaction. The caller of Create is recorded as the token's creator.
+type Service struct {
+	crud *crud.CRUDService[token, Dao]
+}
+
+// NewService returns the tokens service over env.
+func NewService(env *crud.Env) *Service {
+	return &Service{crud: &crud.CRUDService[token, Dao]{Noun: noun, Changes: env.Changes, Dao: NewDao,
+		Validator: validator(env.Now), Notifier: notifier()}}
+}
+
+// Create makes a token from in and returns it with its value, which is
+// never shown again.
+func (s *Service) Create(ctx context.Context, caller *wsgate.Caller, in Input) (services.Token, string, error) {
+	t, err := s.crud.Create(ctx, caller, func(t *token) error { apply(t, in); return nil })
+	return t.Token, t.Value, err
+}
+
+// Delete deletes (revokes) token id.
+func (s *Service) Delete(ctx context.Context, caller *wsgate.Caller, id int64) error {
+	return s.crud.Delete(ctx, caller, strconv.FormatInt(id, 10))
+}
+
+// Get returns token id, without its value.
+func (s *Service) Get(ctx context.Context, caller *wsgate.Caller, id int64) (services.Token, error) {
+	t, err := s.crud.Get(ctx, caller, strconv.FormatInt(id, 10))
+	return t.Token, err
+}
+
+// List returns the page of tokens p selects (see columns), without values.
+func (s *Service) List(ctx context.Context, caller *wsgate.Caller, p crud.ListParams) (crud.Page[services.Token], error) {
+	page, err := s.crud.List(ctx, caller, p)
+	out := crud.Page[services.Token]{Total: page.Total, Filtered: page.Filtered, Scanned: page.Scanned,
+		Items: make([]services.Token, len(page.Items))}
+	for i, t := range page.Items {
+		out.Items[i] = t.Token
+	}
+	return out, err
+}
+
+// apply writes in over t, trimmed.
+func apply(t *token, in Input) {
+	t.UserID, t.ServiceID, t.Name = in.UserID, in.ServiceID, strings.TrimSpace(in.Name)
+	t.IPRestriction, t.ValidUntil = strings.TrimSpace(in.IPRestriction), in.ValidUntil
+	t.ReadOnly = in.ReadOnly
+}
+
 // Plugin is the tokens plugin.
-type Plugin struct{ env *crud.Env }
+type Plugin struct {
+	env *crud.Env
+	svc *Service
+}
 
 // New returns the plugin over env.
-func New(env *crud.Env) *Plugin { return &Plugin{env: env} }
+func New(env *crud.Env) *Plugin { return &Plugin{env: env, svc: NewService(env)} }
 
 // Name returns "tokens".
 func (p *Plugin) Name() string { return Name }
 
-func (p *Plugin) service() *crud.CRUDService[token] {
-	return &crud.CRUDService[token]{Noun: noun, Changes: p.env.Changes, Dao: dao{}, Validator: validator(p.env.Now),
-		Notifier: notifier(), Columns: columns}
-}
-
-// columns are the filters and orders of the list; ?search= looks into the
-// name and the IP restriction.
-var columns = crud.Columns[token]{
-	Columns: map[string]crud.Column[token]{
-		"id":            crud.Int(func(t *token) int64 { return t.ID }),
-		"user_id":       crud.Int(func(t *token) int64 { return t.UserID }),
-		"service_id":    crud.Int(func(t *token) int64 { return t.ServiceID }),
-		"name":          crud.String(func(t *token) string { return t.Name }),
-		"iprestriction": crud.String(func(t *token) string { return t.IPRestriction }),
-		"validuntil":    crud.Int(func(t *token) int64 { return t.ValidUntil }),
-		"timecreated":   crud.Int(func(t *token) int64 { return t.TimeCreated }),
-		"lastaccess":    crud.Int(func(t *token) int64 { return t.LastAccess }),
-		"readonly":      crud.Bool(func(t *token) bool { return t.ReadOnly }),
-		"lastaccess_ip": crud.String(func(t *token) string { return t.LastAccessIP }),
-		"creator_id":    crud.Int(func(t *token) int64 { return t.CreatorID }),
-	},
-	Search:  []string{"name", "iprestriction"},
-	Default: "id",
-}
+// Service returns the plugin's service.
+func (p *Plugin) Service() *Service { return p.svc }

@@ -9,17 +9,17 @@ import (
 )
 
 // validator holds the rules of a new token.
-func validator(now func() time.Time) crud.ValidationGroup[token] {
-	return crud.ValidationGroup[token]{
-		Create: []crud.Validator[token]{validFields(now), userUsable, serviceExists},
+func validator(now func() time.Time) crud.ValidationGroup[token, Dao] {
+	return crud.ValidationGroup[token, Dao]{
+		Create: []crud.Validator[token, Dao]{validFields(now), userUsable, serviceExists},
 	}
 }
 
 // validFields: user_id and service_id are required; iprestriction is a
 // list of addresses, ranges and subnets; validuntil is 0 (never expires) or
 // in the future; name at most 100 characters.
-func validFields(now func() time.Time) crud.Validator[token] {
-	return func(_ context.Context, _ *services.Store, _, t *token) error {
+func validFields(now func() time.Time) crud.Validator[token, Dao] {
+	return func(_ context.Context, _ Dao, _, t *token) error {
 		f := crud.Fields{}
 		if t.UserID <= 0 {
 			f["user_id"] = "is required"
@@ -39,11 +39,11 @@ func validFields(now func() time.Time) crud.Validator[token] {
 }
 
 // userUsable: the user exists and is not deleted.
-func userUsable(ctx context.Context, st *services.Store, _, t *token) error {
+func userUsable(ctx context.Context, d Dao, _, t *token) error {
 	if t.UserID <= 0 {
 		return nil
 	}
-	u, err := st.UserByID(ctx, t.UserID)
+	u, err := d.User(ctx, t.UserID)
 	if crud.IsNotFound(err) || err == nil && u.Deleted {
 		return crud.InvalidField("user_id", "is not the id of a user")
 	}
@@ -51,11 +51,11 @@ func userUsable(ctx context.Context, st *services.Store, _, t *token) error {
 }
 
 // serviceExists: the service exists.
-func serviceExists(ctx context.Context, st *services.Store, _, t *token) error {
+func serviceExists(ctx context.Context, d Dao, _, t *token) error {
 	if t.ServiceID <= 0 {
 		return nil
 	}
-	_, err := st.ServiceByID(ctx, t.ServiceID)
+	_, err := d.Service(ctx, t.ServiceID)
 	if crud.IsNotFound(err) {
 		return crud.InvalidField("service_id", "is not the id of a service")
 	}

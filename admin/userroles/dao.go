@@ -8,12 +8,20 @@ import (
 	"wsgate/services"
 )
 
-// dao keeps role assignments in the services store.
-type dao struct{}
+// Dao is what the user roles service assigns roles with.
+type Dao interface {
+	crud.AssociationDao[link]
+}
 
-func (dao) Load(ctx context.Context, st *services.Store, userID, roleID string) (link, error) {
+// NewDao returns the Dao over st, the services store or a transaction of it.
+func NewDao(st *services.Store) Dao { return storeDao{st} }
+
+// storeDao keeps role assignments in the services store.
+type storeDao struct{ st *services.Store }
+
+func (d storeDao) Load(ctx context.Context, userID, roleID string) (link, error) {
 	u, err := crud.GetByID(userID, "User", "id", func(id int64) (services.User, error) {
-		u, err := st.UserByID(ctx, id)
+		u, err := d.st.UserByID(ctx, id)
 		if err == nil && u.Deleted {
 			err = wsgate.ErrNotFound
 		}
@@ -23,13 +31,13 @@ func (dao) Load(ctx context.Context, st *services.Store, userID, roleID string) 
 		return link{}, err
 	}
 	r, err := crud.GetByID(roleID, "Role", "role_id", func(id int64) (services.Role, error) {
-		return st.RoleByID(ctx, id)
+		return d.st.RoleByID(ctx, id)
 	})
 	return link{User: u, Role: r}, err
 }
 
-func (dao) Linked(ctx context.Context, st *services.Store, l *link) (bool, bool, error) {
-	roles, err := st.UserRoles(ctx, l.User.ID)
+func (d storeDao) Linked(ctx context.Context, l *link) (bool, bool, error) {
+	roles, err := d.st.UserRoles(ctx, l.User.ID)
 	for _, r := range roles {
 		if r.ID == l.Role.ID {
 			return true, true, err
@@ -38,10 +46,10 @@ func (dao) Linked(ctx context.Context, st *services.Store, l *link) (bool, bool,
 	return false, false, err
 }
 
-func (dao) Associate(ctx context.Context, tx *crud.Tx, l *link) error {
-	return tx.AssignRole(ctx, l.User.ID, l.Role.ID)
+func (d storeDao) Associate(ctx context.Context, l *link) error {
+	return d.st.AssignRole(ctx, l.User.ID, l.Role.ID)
 }
 
-func (dao) Dissociate(ctx context.Context, tx *crud.Tx, l *link) error {
-	return tx.UnassignRole(ctx, l.User.ID, l.Role.ID)
+func (d storeDao) Dissociate(ctx context.Context, l *link) error {
+	return d.st.UnassignRole(ctx, l.User.ID, l.Role.ID)
 }

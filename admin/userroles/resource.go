@@ -18,7 +18,7 @@ func (p *Plugin) Spec() []byte { return spec }
 // /users/{id}/roles/{role_id}; neither takes a body.
 func (p *Plugin) Routes(r gin.IRouter) {
 	res := &crud.Association[link]{Left: left, Right: right, LeftParam: "id", RightParam: "role_id",
-		Service: p.service(), Render: p.env.Render}
+		Service: p.svc.crud, Render: p.env.Render}
 	r.PUT("/users/:id/roles/:role_id", res.Associate)
 	r.DELETE("/users/:id/roles/:role_id", res.Dissociate)
 }

@@ -3,12 +3,10 @@ package users
 import (
 	_ "embed"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"wsgate/admin/crud"
-	"wsgate/services"
 )
 
 //go:embed api.yml
@@ -20,7 +18,7 @@ func (p *Plugin) Spec() []byte { return spec }
 // Routes registers the ListResource (GET, POST /users) and the ItemResource
 // (GET, PUT, DELETE /users/{id}).
 func (p *Plugin) Routes(r gin.IRouter) {
-	res := &crud.Resource[user]{Noun: noun, Service: p.service(), Render: p.env.Render,
+	res := &crud.Resource[user]{Noun: noun, Service: p.svc.crud, Render: p.env.Render,
 		ID: func(u *user) string { return strconv.FormatInt(u.ID, 10) }, View: view, Bind: bind}
 	r.GET("/users", res.List)
 	r.POST("/users", res.Create)
@@ -58,18 +56,15 @@ type input struct {
 	Password  *string `json:"password"`
 }
 
+// bind decodes the request body over the input of u (the stored user on
+// edit, the zero one on create) and applies it.
 func bind(u *user, decode func(any) error) error {
-	in := input{Username: u.Username, FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, Auth: u.Auth,
-		Suspended: u.Suspended}
-	if in.Auth == "" {
-		in.Auth = services.AuthManual
-	}
+	cur := inputOf(u)
+	in := input{Username: cur.Username, FirstName: cur.FirstName, LastName: cur.LastName, Email: cur.Email,
+		Auth: cur.Auth, Suspended: cur.Suspended}
 	if err := decode(&in); err != nil {
 		return err
 	}
-	u.Username = strings.ToLower(strings.TrimSpace(in.Username))
-	u.FirstName, u.LastName = strings.TrimSpace(in.FirstName), strings.TrimSpace(in.LastName)
-	u.Email, u.Auth, u.Suspended = strings.TrimSpace(in.Email), in.Auth, in.Suspended
-	u.Password = in.Password
+	apply(u, Input(in))
 	return nil
 }

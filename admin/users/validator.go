@@ -12,9 +12,9 @@ import (
 
 // validator holds the rules of users; field rules look only at the fields
 // a change sets.
-func validator() crud.ValidationGroup[user] {
-	return crud.ValidationGroup[user]{
-		Common: []crud.Validator[user]{validFields, uniqueUsername},
+func validator() crud.ValidationGroup[user, Dao] {
+	return crud.ValidationGroup[user, Dao]{
+		Common: []crud.Validator[user, Dao]{validFields, uniqueUsername},
 	}
 }
 
@@ -22,7 +22,7 @@ func validator() crud.ValidationGroup[user] {
 // PARAM_USERNAME (lower case letters, digits, _ - . @); first and last
 // names at most 100 characters; email empty or one address; auth manual or
 // nologin; a password at most 72 bytes (bcrypt's limit).
-func validFields(_ context.Context, _ *services.Store, old, u *user) error {
+func validFields(_ context.Context, _ Dao, old, u *user) error {
 	f := crud.Fields{}
 	if old == nil || old.Username != u.Username {
 		f.Text("username", u.Username, true, 100, usernameRune, "lower case letters, digits, _, -, . and @")
@@ -56,11 +56,11 @@ func usernameRune(r rune) bool {
 }
 
 // uniqueUsername: no other user has the username.
-func uniqueUsername(ctx context.Context, st *services.Store, old, u *user) error {
+func uniqueUsername(ctx context.Context, d Dao, old, u *user) error {
 	if old != nil && old.Username == u.Username || u.Username == "" {
 		return nil
 	}
-	other, err := st.UserByUsername(ctx, u.Username)
+	other, err := d.ByUsername(ctx, u.Username)
 	switch {
 	case errors.Is(err, wsgate.ErrNotFound):
 		return nil
