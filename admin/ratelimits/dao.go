@@ -29,7 +29,9 @@ type WeightDao interface {
 func NewRuleDao(st *services.Store) RuleDao { return ruleDao{st} }
 
 // NewWeightDao returns the WeightDao over st, with the installed functions of catalog.
-func NewWeightDao(st *services.Store, catalog *functions.Catalog) WeightDao { return weightDao{st, catalog} }
+func NewWeightDao(st *services.Store, catalog *functions.Catalog) WeightDao {
+	return weightDao{st, catalog}
+}
 
 // ruleDao keeps rules in the services store.
 type ruleDao struct{ st *services.Store }
@@ -138,9 +140,13 @@ func (d weightDao) Installed(function string) bool {
 	return ok
 }
 
-func (d weightDao) Create(ctx context.Context, w *services.FunctionWeight) error { return d.put(ctx, w) }
+func (d weightDao) Create(ctx context.Context, w *services.FunctionWeight) error {
+	return d.put(ctx, w)
+}
 
-func (d weightDao) Edit(ctx context.Context, _, w *services.FunctionWeight) error { return d.put(ctx, w) }
+func (d weightDao) Edit(ctx context.Context, _, w *services.FunctionWeight) error {
+	return d.put(ctx, w)
+}
 
 func (d weightDao) put(ctx context.Context, w *services.FunctionWeight) (err error) {
 	if err := d.st.SetFunctionWeight(ctx, w.Function, w.Weight); err != nil {
