@@ -21,7 +21,10 @@ var Manifests embed.FS
 
 // Deps is what the shipped implementations need from the running gateway.
 type Deps struct {
-	Store    *services.Store
+	Store *services.Store
+	// Users changes users (admin/users.Service): core_user's create,
+	// update and delete go through it.
+	Users    core_user.Users
 	Auth     *services.Authorizer
 	Catalog  *functions.Catalog
 	Files    *files.Store       // the file store
@@ -47,7 +50,7 @@ func Register(reg *functions.Registry, d Deps) {
 	core_files.Register(reg, core_files.Deps{Files: d.Files, Access: d.Access, SiteURL: d.SiteURL})
 	core_webservice.Register(reg, core_webservice.Deps{Auth: d.Auth, SiteName: d.SiteName, SiteURL: d.SiteURL,
 		UserPictureURL: pictures.URL, FileQuota: d.FileQuota, FileMaxBytes: d.FileMaxBytes})
-	core_user.Register(reg, d.Store)
+	core_user.Register(reg, d.Store, d.Users)
 	// The user's own areas, as Moodle's user_pluginfile: drafts and private
 	// files for their owner, the picture for anyone with a valid token.
 	d.Access.Register(files.ComponentUser, files.AreaDraft, files.OwnerOnly)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"wsgate"
+	"wsgate/admin"
 	"wsgate/components"
 	"wsgate/discovery"
 	"wsgate/files"
@@ -42,7 +43,9 @@ func newGateway(t testing.TB, d *db.DB) *gateway {
 	catalog := functions.NewCatalog(d, reg)
 	auth := services.NewAuthorizer(store, catalog, services.AuthorizerOptions{})
 	fileStore := files.NewStore(d, files.NewChunks(d))
-	components.Register(reg, components.Deps{Store: store, Auth: auth, Catalog: catalog, SiteName: "Test site",
+	users := admin.NewServices(admin.Deps{Store: store, Catalog: catalog, Auth: auth,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Users
+	components.Register(reg, components.Deps{Store: store, Users: users, Auth: auth, Catalog: catalog, SiteName: "Test site",
 		Files: fileStore, Access: files.NewAccessRules(), FileQuota: 5000, FileMaxBytes: 300,
 		SiteURL: func() string { return "http://gw.test" }})
 	cat, err := discovery.Load([]discovery.Source{{Name: "embedded", FS: components.Manifests}}, reg, nil)

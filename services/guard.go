@@ -105,3 +105,11 @@ func callerIsSiteAdmin(ctx context.Context) bool {
 	c := wsgate.CallerFrom(ctx)
 	return c == nil || c.IsSiteAdmin
 }
+
+// CheckAccountEdit applies the rules to editing user userID's account
+// without writing anything: ErrSiteAdminProtected when the caller may not
+// (core_user_update_users warns so even for an update that changes nothing,
+// as Moodle does).
+func (s *Store) CheckAccountEdit(ctx context.Context, userID int64) error {
+	return s.guardAccount(ctx, userID, editAccount)
+}

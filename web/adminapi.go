@@ -1,35 +1,27 @@
 package web
 
 import (
-	"context"
+	"net/http"
 	"sort"
 	"strings"
 
-	"wsgate"
 	"wsgate/admin"
+	"wsgate/admin/render"
 )
 
-// adminAPI makes the pages' changes through the admin API's plugins, in
-// process (admin.Local): the administrator of the session is the caller.
-type adminAPI struct {
-	l *admin.Local
-}
+// adminAPI is the admin services the pages change data through, called
+// directly with the administrator of the session as the caller: the same
+// rules, events and cache invalidation as the admin REST API.
+type adminAPI = admin.Services
 
-func newAdminAPI(d admin.Deps) *adminAPI { return &adminAPI{l: admin.NewLocal(d)} }
+func newAdminAPI(d admin.Deps) *adminAPI { return admin.NewServices(d) }
 
-// apiError is a refusal of the admin API: its status and error body.
-type apiError = admin.Refusal
-
-// do sends method path with in as its JSON body on behalf of caller; see admin.Local.Do.
-func (a *adminAPI) do(ctx context.Context, caller *wsgate.Caller, method, path string, in, out any) error {
-	return a.l.Do(ctx, caller, method, path, in, out)
-}
-
-// formError is what a page shows about a refused change: a message and the
-// fields at fault.
+// formError is what a page shows about a refused change: a message, the
+// fields at fault and the status of the answer.
 type formError struct {
 	Message string
 	Fields  map[string]string
+	Status  int // 0: 400
 }
 
 // Err returns the message about field ("" when it is fine).
@@ -58,23 +50,30 @@ func (f *formError) List(labels map[string]string) []string {
 	return out
 }
 
-// asFormError turns a refusal of the admin API, or a field error of the
-// page, into a formError; other errors give nil.
+// asFormError turns a refusal of the admin services (a typed error with
+// its field map), or a field error of the page, into a formError; a
+// failure rather than a refusal gives nil.
 func asFormError(err error) *formError {
-	switch e := err.(type) {
-	case *apiError:
-		if e.Internal() {
-			return nil
+	if e, ok := err.(*formError); ok {
+		if e.Status == 0 {
+			e.Status = http.StatusBadRequest
 		}
-		msg := e.Body.Message
-		if e.Body.ErrorID == "invalid-data" {
-			msg = "Please correct the fields marked below."
-		}
-		return &formError{Message: msg, Fields: e.Fields()}
-	case *formError:
 		return e
 	}
-	return nil
+	status, body := render.Describe(err)
+	if status >= http.StatusInternalServerError {
+		return nil
+	}
+	fe := &formError{Message: body.Message, Fields: map[string]string{}, Status: status}
+	if body.ErrorID == "invalid-data" {
+		fe.Message = "Please correct the fields marked below."
+	}
+	for k, v := range body.Details {
+		if s, ok := v.(string); ok && k != "debuginfo" {
+			fe.Fields[k] = s
+		}
+	}
+	return fe
 }
 
 func (f *formError) Error() string {

@@ -91,7 +91,9 @@ func newFixture(t *testing.T, opts ...func(*options)) *fixture {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	auth := services.NewAuthorizer(store, catalog, services.AuthorizerOptions{Logger: log})
 	fileStore := files.NewStore(d, files.NewChunks(d))
-	components.Register(reg, components.Deps{Store: store, Auth: auth, Catalog: catalog, SiteName: "Test site",
+	users := admin.NewServices(admin.Deps{Store: store, Catalog: catalog, Auth: auth,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Users
+	components.Register(reg, components.Deps{Store: store, Users: users, Auth: auth, Catalog: catalog, SiteName: "Test site",
 		Files: fileStore, Access: files.NewAccessRules(), SiteURL: func() string { return "http://gw.test" }})
 	cat, err := discovery.Load([]discovery.Source{{Name: "embedded", FS: components.Manifests}}, reg, nil)
 	if err != nil {

@@ -2,12 +2,12 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"wsgate/admin/serviceusers"
 	"wsgate/services"
 )
 
@@ -103,8 +103,7 @@ func (s *site) serviceFunctionsAdd(w http.ResponseWriter, r *http.Request, c *re
 	}
 	var added []string
 	for _, name := range picked {
-		err := s.api.do(r.Context(), c.caller, http.MethodPut,
-			"/services/"+itoa(sv.ID)+"/functions/"+url.PathEscape(name), nil, nil)
+		err := s.api.ServiceFunctions.Add(r.Context(), c.caller, sv.ID, name)
 		if err != nil {
 			if len(added) > 0 {
 				s.flashOK(c, "Added "+strings.Join(added, ", ")+".")
@@ -126,8 +125,7 @@ func (s *site) serviceFunctionRemove(w http.ResponseWriter, r *http.Request, c *
 	}
 	back := "/admin/services/" + itoa(sv.ID) + "/functions"
 	name := r.PostFormValue("function")
-	err := s.api.do(r.Context(), c.caller, http.MethodDelete,
-		"/services/"+itoa(sv.ID)+"/functions/"+url.PathEscape(name), nil, nil)
+	err := s.api.ServiceFunctions.Remove(r.Context(), c.caller, sv.ID, name)
 	if s.actionFailed(w, r, c, err, back) {
 		return
 	}
@@ -254,9 +252,8 @@ func (s *site) serviceUserAuthorise(w http.ResponseWriter, r *http.Request, c *r
 	if len(bad) > 0 {
 		err = &formError{Message: "Please correct the fields marked below.", Fields: bad}
 	} else {
-		err = s.api.do(r.Context(), c.caller, http.MethodPut,
-			"/services/"+itoa(sv.ID)+"/users/"+itoa(form.UserID),
-			map[string]any{"iprestriction": form.IPRestriction, "validuntil": until}, nil)
+		err = s.api.ServiceUsers.Authorise(r.Context(), c.caller, sv.ID, form.UserID,
+			serviceusers.Limits{IPRestriction: form.IPRestriction, ValidUntil: until})
 	}
 	if err != nil {
 		s.formFailed(w, r, c, err, func(status int, fe *formError) {
@@ -277,7 +274,7 @@ func (s *site) serviceUserRemove(w http.ResponseWriter, r *http.Request, c *reqC
 	}
 	back := "/admin/services/" + itoa(sv.ID) + "/users"
 	id, _ := strconv.ParseInt(r.PostFormValue("user_id"), 10, 64)
-	err := s.api.do(r.Context(), c.caller, http.MethodDelete, "/services/"+itoa(sv.ID)+"/users/"+itoa(id), nil, nil)
+	err := s.api.ServiceUsers.Withdraw(r.Context(), c.caller, sv.ID, id)
 	if s.actionFailed(w, r, c, err, back) {
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"wsgate"
+	adminservices "wsgate/admin/services"
 	"wsgate/services"
 )
 
@@ -113,30 +114,10 @@ func (s *site) serviceNew(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 	s.renderServiceForm(w, r, c, http.StatusOK, serviceFormBody{New: true})
 }
 
-// serviceInput is the admin API's body of a service.
-type serviceInput struct {
-	Name               string   `json:"name"`
-	Shortname          string   `json:"shortname"`
-	Enabled            bool     `json:"enabled"`
-	RequiredCapability string   `json:"requiredcapability"`
-	RestrictedUsers    bool     `json:"restrictedusers"`
-	DownloadFiles      bool     `json:"downloadfiles"`
-	UploadFiles        bool     `json:"uploadfiles"`
-	Protocols          []string `json:"protocols"`
-}
-
-// componentServiceInput is what may change on a component service.
-type componentServiceInput struct {
-	Enabled       bool     `json:"enabled"`
-	DownloadFiles bool     `json:"downloadfiles"`
-	UploadFiles   bool     `json:"uploadfiles"`
-	Protocols     []string `json:"protocols"`
-}
-
 // serviceFromForm reads a service form into in and onto sv, for showing it again.
-func serviceFromForm(r *http.Request, sv *services.Service) serviceInput {
+func serviceFromForm(r *http.Request, sv *services.Service) adminservices.Input {
 	on := func(k string) bool { return r.PostFormValue(k) != "" }
-	in := serviceInput{Name: strings.TrimSpace(r.PostFormValue("name")),
+	in := adminservices.Input{Name: strings.TrimSpace(r.PostFormValue("name")),
 		Shortname: strings.TrimSpace(r.PostFormValue("shortname")), Enabled: on("enabled"),
 		RequiredCapability: strings.TrimSpace(r.PostFormValue("requiredcapability")),
 		RestrictedUsers:    on("restrictedusers"), DownloadFiles: on("downloadfiles"), UploadFiles: on("uploadfiles")}
@@ -162,10 +143,8 @@ func serviceFromForm(r *http.Request, sv *services.Service) serviceInput {
 func (s *site) serviceCreate(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 	var sv services.Service
 	in := serviceFromForm(r, &sv)
-	var out struct {
-		ID int64 `json:"id"`
-	}
-	if err := s.api.do(r.Context(), c.caller, http.MethodPost, "/services", in, &out); err != nil {
+	out, err := s.api.Services.Create(r.Context(), c.caller, in)
+	if err != nil {
 		s.formFailed(w, r, c, err, func(status int, fe *formError) {
 			s.renderServiceForm(w, r, c, status, serviceFormBody{Service: sv, New: true, Err: fe})
 		})
@@ -192,12 +171,15 @@ func (s *site) serviceUpdate(w http.ResponseWriter, r *http.Request, c *reqCtx) 
 		return
 	}
 	in := serviceFromForm(r, &sv)
-	var body any = in
-	if sv.Component != "" {
-		body = componentServiceInput{Enabled: in.Enabled, DownloadFiles: in.DownloadFiles, UploadFiles: in.UploadFiles,
-			Protocols: in.Protocols}
-	}
-	if err := s.api.do(r.Context(), c.caller, http.MethodPut, "/services/"+itoa(sv.ID), body, nil); err != nil {
+	err := s.api.Services.Edit(r.Context(), c.caller, sv.ID, func(cur *adminservices.Input) {
+		if sv.Component != "" { // what may change on a component service
+			cur.Enabled, cur.DownloadFiles, cur.UploadFiles, cur.Protocols = in.Enabled, in.DownloadFiles,
+				in.UploadFiles, in.Protocols
+			return
+		}
+		*cur = in
+	})
+	if err != nil {
 		s.formFailed(w, r, c, err, func(status int, fe *formError) {
 			s.renderServiceForm(w, r, c, status, serviceFormBody{Service: sv, Err: fe})
 		})
@@ -214,8 +196,7 @@ func (s *site) serviceSetEnabled(w http.ResponseWriter, r *http.Request, c *reqC
 		return
 	}
 	enabled := r.PostFormValue("enabled") == "1"
-	err := s.api.do(r.Context(), c.caller, http.MethodPut, "/services/"+itoa(sv.ID),
-		map[string]bool{"enabled": enabled}, nil)
+	err := s.api.Services.Edit(r.Context(), c.caller, sv.ID, func(in *adminservices.Input) { in.Enabled = enabled })
 	back := safeNext(r.PostFormValue("back"))
 	if back == AdminPrefix {
 		back = "/admin/services"
@@ -274,7 +255,7 @@ func (s *site) serviceDelete(w http.ResponseWriter, r *http.Request, c *reqCtx) 
 	if !ok {
 		return
 	}
-	err := s.api.do(r.Context(), c.caller, http.MethodDelete, "/services/"+itoa(sv.ID), nil, nil)
+	err := s.api.Services.Delete(r.Context(), c.caller, sv.ID)
 	if s.actionFailed(w, r, c, err, "/admin/services") {
 		return
 	}
@@ -311,11 +292,7 @@ func (s *site) formFailed(w http.ResponseWriter, r *http.Request, c *reqCtx, err
 		s.internalError(w, r, err)
 		return
 	}
-	status := http.StatusBadRequest
-	if ae, ok := err.(*apiError); ok {
-		status = ae.Status
-	}
-	show(status, fe)
+	show(fe.Status, fe)
 }
 
 // actionFailed handles the error of a button's change: nil returns false;

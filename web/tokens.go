@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"wsgate/admin/tokens"
 	"wsgate/services"
 )
 
@@ -135,14 +136,12 @@ func (s *site) tokenCreate(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 		err = &formError{Message: "Please correct the fields marked below.",
 			Fields: map[string]string{"validuntil": "must be a date (YYYY-MM-DD)"}}
 	}
-	var out struct {
-		Token string `json:"token"`
-		Name  string `json:"name"`
-	}
+	var tok services.Token
+	var value string
 	if err == nil {
-		err = s.api.do(r.Context(), c.caller, http.MethodPost, "/tokens", map[string]any{"user_id": f.UserID,
-			"service_id": f.ServiceID, "name": f.Name, "iprestriction": f.IPRestriction, "validuntil": until,
-			"readonly": f.ReadOnly}, &out)
+		tok, value, err = s.api.Tokens.Create(r.Context(), c.caller, tokens.Input{UserID: f.UserID,
+			ServiceID: f.ServiceID, Name: f.Name, IPRestriction: f.IPRestriction, ValidUntil: until,
+			ReadOnly: f.ReadOnly})
 	}
 	if err != nil {
 		s.formFailed(w, r, c, err, func(status int, fe *formError) {
@@ -152,7 +151,7 @@ func (s *site) tokenCreate(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 	}
 	// The token exists now and its value is nowhere else: whatever happens
 	// next, the page shows it.
-	b := tokenCreatedBody{Value: out.Token, Name: out.Name, ServiceID: f.ServiceID,
+	b := tokenCreatedBody{Value: value, Name: tok.Name, ServiceID: f.ServiceID,
 		User: "user " + itoa(f.UserID), Service: "service " + itoa(f.ServiceID)}
 	ctx := r.Context()
 	if err := s.tokenWarnings(ctx, &b, f.UserID, f.ServiceID); err != nil {
@@ -207,7 +206,7 @@ func (s *site) tokenDelete(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 	if back == AdminPrefix {
 		back = "/admin/tokens"
 	}
-	err = s.api.do(r.Context(), c.caller, http.MethodDelete, "/tokens/"+itoa(id), nil, nil)
+	err = s.api.Tokens.Delete(r.Context(), c.caller, id)
 	if s.actionFailed(w, r, c, err, back) {
 		return
 	}

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"wsgate"
+	"wsgate/admin/roles"
+	"wsgate/admin/users"
 	"wsgate/services"
 )
 
@@ -57,15 +60,15 @@ func (s *site) renderUsers(w http.ResponseWriter, r *http.Request, c *reqCtx, st
 }
 
 // userFromForm reads the user form.
-func userFromForm(r *http.Request) (services.User, map[string]any) {
+func userFromForm(r *http.Request) (services.User, users.Input) {
 	u := services.User{Username: strings.ToLower(strings.TrimSpace(r.PostFormValue("username"))),
 		FirstName: strings.TrimSpace(r.PostFormValue("firstname")),
 		LastName:  strings.TrimSpace(r.PostFormValue("lastname")), Email: strings.TrimSpace(r.PostFormValue("email")),
 		Auth: r.PostFormValue("auth"), Suspended: r.PostFormValue("suspended") != ""}
-	in := map[string]any{"username": u.Username, "firstname": u.FirstName, "lastname": u.LastName,
-		"email": u.Email, "auth": u.Auth, "suspended": u.Suspended}
+	in := users.Input{Username: u.Username, FirstName: u.FirstName, LastName: u.LastName, Email: u.Email,
+		Auth: u.Auth, Suspended: u.Suspended}
 	if p := r.PostFormValue("password"); p != "" {
-		in["password"] = p
+		in.Password = &p
 	}
 	return u, in
 }
@@ -73,10 +76,8 @@ func userFromForm(r *http.Request) (services.User, map[string]any) {
 // userCreate creates a user, then shows it (to give it roles).
 func (s *site) userCreate(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 	u, in := userFromForm(r)
-	var out struct {
-		ID int64 `json:"id"`
-	}
-	if err := s.api.do(r.Context(), c.caller, http.MethodPost, "/users", in, &out); err != nil {
+	out, err := s.api.Users.Create(r.Context(), c.caller, in)
+	if err != nil {
 		s.formFailed(w, r, c, err, func(status int, fe *formError) {
 			s.renderUsers(w, r, c, status, usersBody{Form: u, Err: fe})
 		})
@@ -154,13 +155,14 @@ func (s *site) userUpdate(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 	}
 	u, in := userFromForm(r)
 	u.ID = old.ID
-	if err := s.api.do(r.Context(), c.caller, http.MethodPut, "/users/"+itoa(old.ID), in, nil); err != nil {
+	err := s.api.Users.Edit(r.Context(), c.caller, old.ID, func(cur *users.Input) { *cur = in })
+	if err != nil {
 		s.formFailed(w, r, c, err, func(status int, fe *formError) {
 			s.renderUserEdit(w, r, c, status, userEditBody{User: u, Err: fe, Original: old.Username})
 		})
 		return
 	}
-	if _, changed := in["password"]; changed && old.ID == c.user.ID {
+	if in.Password != nil && old.ID == c.user.ID {
 		saved, err := s.store.UserByID(r.Context(), old.ID)
 		if err != nil {
 			s.internalError(w, r, err)
@@ -185,7 +187,7 @@ func (s *site) userDelete(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 		seeOther(w, r, "/admin/users/"+itoa(u.ID))
 		return
 	}
-	err := s.api.do(r.Context(), c.caller, http.MethodDelete, "/users/"+itoa(u.ID), nil, nil)
+	err := s.api.Users.Delete(r.Context(), c.caller, u.ID)
 	if s.actionFailed(w, r, c, err, "/admin/users/"+itoa(u.ID)) {
 		return
 	}
@@ -195,22 +197,23 @@ func (s *site) userDelete(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 
 // userRoleAssign gives a user a role.
 func (s *site) userRoleAssign(w http.ResponseWriter, r *http.Request, c *reqCtx) {
-	s.userRoleChange(w, r, c, http.MethodPut, "Role assigned.")
+	s.userRoleChange(w, r, c, s.api.UserRoles.Assign, "Role assigned.")
 }
 
 // userRoleUnassign takes a role from a user.
 func (s *site) userRoleUnassign(w http.ResponseWriter, r *http.Request, c *reqCtx) {
-	s.userRoleChange(w, r, c, http.MethodDelete, "Role unassigned.")
+	s.userRoleChange(w, r, c, s.api.UserRoles.Unassign, "Role unassigned.")
 }
 
-func (s *site) userRoleChange(w http.ResponseWriter, r *http.Request, c *reqCtx, method, done string) {
+func (s *site) userRoleChange(w http.ResponseWriter, r *http.Request, c *reqCtx,
+	change func(ctx context.Context, caller *wsgate.Caller, userID, roleID int64) error, done string) {
 	u, ok := s.userOf(w, r)
 	if !ok {
 		return
 	}
 	back := "/admin/users/" + itoa(u.ID)
 	roleID, _ := strconv.ParseInt(r.PostFormValue("role_id"), 10, 64)
-	err := s.api.do(r.Context(), c.caller, method, "/users/"+itoa(u.ID)+"/roles/"+itoa(roleID), nil, nil)
+	err := change(r.Context(), c.caller, u.ID, roleID)
 	if s.actionFailed(w, r, c, err, back) {
 		return
 	}
@@ -271,11 +274,8 @@ func (s *site) renderRoles(w http.ResponseWriter, r *http.Request, c *reqCtx, st
 func (s *site) roleCreate(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 	ro := services.Role{Shortname: strings.TrimSpace(r.PostFormValue("shortname")),
 		Name: strings.TrimSpace(r.PostFormValue("name")), Description: r.PostFormValue("description")}
-	var out struct {
-		ID int64 `json:"id"`
-	}
-	err := s.api.do(r.Context(), c.caller, http.MethodPost, "/roles",
-		map[string]any{"shortname": ro.Shortname, "name": ro.Name, "description": ro.Description}, &out)
+	out, err := s.api.Roles.Create(r.Context(), c.caller,
+		roles.Input{Shortname: ro.Shortname, Name: ro.Name, Description: ro.Description})
 	if err != nil {
 		s.formFailed(w, r, c, err, func(status int, fe *formError) {
 			s.renderRoles(w, r, c, status, rolesBody{Form: ro, Err: fe})
@@ -336,15 +336,13 @@ func (s *site) roleUpdate(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 	ro := services.Role{ID: old.ID, Shortname: strings.TrimSpace(r.PostFormValue("shortname")),
 		Name: strings.TrimSpace(r.PostFormValue("name")), Description: r.PostFormValue("description"),
 		Capabilities: r.PostForm["capability"]}
-	in := map[string]any{"shortname": ro.Shortname, "name": ro.Name, "description": ro.Description}
-	if old.Shortname != services.AdminRole {
-		caps := ro.Capabilities
-		if caps == nil {
-			caps = []string{}
+	err := s.api.Roles.Edit(r.Context(), c.caller, old.ID, func(in *roles.Input) {
+		in.Shortname, in.Name, in.Description = ro.Shortname, ro.Name, ro.Description
+		if old.Shortname != services.AdminRole {
+			in.Capabilities = ro.Capabilities
 		}
-		in["capabilities"] = caps
-	}
-	if err := s.api.do(r.Context(), c.caller, http.MethodPut, "/roles/"+itoa(old.ID), in, nil); err != nil {
+	})
+	if err != nil {
 		s.formFailed(w, r, c, err, func(status int, fe *formError) {
 			s.renderRoleEdit(w, r, c, status, roleEditBody{Role: ro, Err: fe, Original: old.Shortname})
 		})
@@ -360,7 +358,7 @@ func (s *site) roleDelete(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 	if !ok {
 		return
 	}
-	err := s.api.do(r.Context(), c.caller, http.MethodDelete, "/roles/"+itoa(ro.ID), nil, nil)
+	err := s.api.Roles.Delete(r.Context(), c.caller, ro.ID)
 	if s.actionFailed(w, r, c, err, "/admin/roles/"+itoa(ro.ID)) {
 		return
 	}

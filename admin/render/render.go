@@ -41,6 +41,38 @@ var kinds = map[wsgate.Kind]struct {
 	wsgate.RateLimited:     {http.StatusTooManyRequests, "rate-limited", "Too many requests"},
 }
 
+// Describe returns the status and the body (without resource and
+// timestamp) of the answer to err, a refusal or a failure of a change: what
+// the REST API answers, and what the pages and the command line show. A
+// Detailed error gives its error_id and details; other errors of the
+// gateway give their kind's error_id and, but for internal errors, their
+// message and debuginfo.
+func Describe(err error) (int, ErrorBody) {
+	e := wsgate.AsError(err)
+	k, ok := kinds[e.Kind]
+	if !ok {
+		k = kinds[wsgate.Internal]
+	}
+	body := ErrorBody{Message: k.message, ErrorID: k.id, Details: map[string]any{}}
+	var d Detailed
+	switch {
+	case e.Kind == wsgate.Internal || !ok:
+	case errors.As(err, &d):
+		body.Message, body.ErrorID = d.Error(), d.ErrorID()
+		for key, v := range d.ErrorDetails() {
+			body.Details[key] = v
+		}
+	default:
+		if e.Message != "" {
+			body.Message = e.Message
+		}
+		if e.DebugInfo != "" {
+			body.Details["debuginfo"] = e.DebugInfo
+		}
+	}
+	return k.status, body
+}
+
 // ErrorBody is the JSON body of every error answer.
 type ErrorBody struct {
 	Message   string         `json:"message"`
@@ -57,47 +89,26 @@ type Renderer struct {
 }
 
 // Error answers err about resource (a collection name such as "services")
-// and aborts the handler chain. A Detailed error gives its error_id and
-// details; other errors of the gateway give their kind's error_id and, but
-// for internal errors, their message and debuginfo. Internal errors are
-// logged with their cause and answered without it.
+// and aborts the handler chain, with the status and body Describe gives.
+// Internal errors are logged with their cause and answered without it.
 func (r *Renderer) Error(c *gin.Context, resource string, err error) {
 	if err == nil {
 		err = wsgate.ErrCoding.WithDebug("render.Error called without an error")
 	}
-	e := wsgate.AsError(err)
-	k, ok := kinds[e.Kind]
-	if !ok {
-		k = kinds[wsgate.Internal]
-	}
-	body := ErrorBody{Message: k.message, ErrorID: k.id, Details: map[string]any{}, Resource: resource,
-		Timestamp: float64(r.now().UnixMicro()) / 1e6}
-	var d Detailed
-	switch {
-	case e.Kind == wsgate.Internal || !ok:
+	status, body := Describe(err)
+	body.Resource, body.Timestamp = resource, float64(r.now().UnixMicro())/1e6
+	if status == http.StatusInternalServerError {
 		r.log().ErrorContext(c.Request.Context(), "admin API", "method", c.Request.Method, "path", c.Request.URL.Path,
 			"err", err)
-	case errors.As(err, &d):
-		body.Message, body.ErrorID = d.Error(), d.ErrorID()
-		for key, v := range d.ErrorDetails() {
-			body.Details[key] = v
-		}
-	default:
-		if e.Message != "" {
-			body.Message = e.Message
-		}
-		if e.DebugInfo != "" {
-			body.Details["debuginfo"] = e.DebugInfo
-		}
 	}
-	if k.status < http.StatusInternalServerError {
+	if status < http.StatusInternalServerError {
 		r.log().DebugContext(c.Request.Context(), "admin API refused", "method", c.Request.Method,
-			"path", c.Request.URL.Path, "status", k.status, "err", err, "details", body.Details)
+			"path", c.Request.URL.Path, "status", status, "err", err, "details", body.Details)
 	}
-	if k.status == http.StatusUnauthorized {
+	if status == http.StatusUnauthorized {
 		c.Header("WWW-Authenticate", `Bearer realm="wsgate"`)
 	}
-	c.AbortWithStatusJSON(k.status, body)
+	c.AbortWithStatusJSON(status, body)
 }
 
 // JSON answers v with status.

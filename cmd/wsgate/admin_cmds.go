@@ -2,17 +2,20 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
-	"wsgate"
 
 	"github.com/spf13/cobra"
 
-	"wsgate/admin"
+	"wsgate"
+	"wsgate/admin/crud"
+	adminservices "wsgate/admin/services"
+	"wsgate/admin/serviceusers"
+	"wsgate/admin/tokens"
+	"wsgate/admin/users"
 	"wsgate/services"
 )
 
@@ -34,20 +37,26 @@ func (c *cli) withGateway(cmd *cobra.Command, fn func(g *gateway) error) error {
 // operator of the machine, who may do anything.
 var cliCaller = &wsgate.Caller{Username: "cli", Protocol: "cli", RemoteIP: "127.0.0.1", IsSiteAdmin: true}
 
-// admin makes a change through the admin API's services, in process, so the
-// command line validates, records events and drops caches as the API does.
-func (g *gateway) admin(ctx context.Context, method, path string, in, out any) error {
-	err := g.local.Do(ctx, cliCaller, method, path, in, out)
-	var r *admin.Refusal
-	if errors.As(err, &r) && len(r.Fields()) > 0 {
-		var fields []string
-		for k, v := range r.Fields() {
-			fields = append(fields, k+" "+v)
-		}
-		sort.Strings(fields)
-		return fmt.Errorf("%s: %s", r.Body.Message, strings.Join(fields, "; "))
+// refusal returns err, a change refused by the admin services (which the
+// command line makes its changes through, so it validates, records events
+// and drops caches as the API does), with the fields it names:
+// "Sent data is invalid: username is required".
+func refusal(err error) error {
+	var p *crud.Problem
+	if !errors.As(err, &p) {
+		return err
 	}
-	return err
+	var fields []string
+	for k, v := range p.ErrorDetails() {
+		if s, ok := v.(string); ok && k != "debuginfo" {
+			fields = append(fields, k+" "+s)
+		}
+	}
+	if len(fields) == 0 {
+		return err
+	}
+	sort.Strings(fields)
+	return fmt.Errorf("%s: %s", p.Error(), strings.Join(fields, "; "))
 }
 
 func (c *cli) printf(format string, args ...any) { fmt.Fprintf(c.stdout, format, args...) }
@@ -96,14 +105,10 @@ func newUserCmd(c *cli) *cobra.Command {
 			}
 			return c.withGateway(cmd, func(g *gateway) error {
 				ctx := cmd.Context()
-				var u struct {
-					ID       int64  `json:"id"`
-					Username string `json:"username"`
-				}
-				body := map[string]any{"username": args[0], "firstname": first, "lastname": last, "email": email,
-					"auth": services.AuthManual}
+				in := users.Input{Username: args[0], FirstName: first, LastName: last, Email: email,
+					Auth: services.AuthManual}
 				if passwordStdin {
-					body["password"] = password
+					in.Password = &password
 				}
 				roleIDs := make([]int64, 0, len(roles))
 				for _, r := range roles {
@@ -113,12 +118,13 @@ func newUserCmd(c *cli) *cobra.Command {
 					}
 					roleIDs = append(roleIDs, role.ID)
 				}
-				if err := g.admin(ctx, "POST", "/users", body, &u); err != nil {
-					return err
+				u, err := g.admin.Users.Create(ctx, cliCaller, in)
+				if err != nil {
+					return refusal(err)
 				}
 				for _, id := range roleIDs {
-					if err := g.admin(ctx, "PUT", fmt.Sprintf("/users/%d/roles/%d", u.ID, id), nil, nil); err != nil {
-						return err
+					if err := g.admin.UserRoles.Assign(ctx, cliCaller, u.ID, id); err != nil {
+						return refusal(err)
 					}
 				}
 				c.printf("created user %s (id %d)\n", u.Username, u.ID)
@@ -164,15 +170,12 @@ func newTokenCmd(c *cli) *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("service %q: %w", service, err)
 				}
-				var created struct {
-					Token string `json:"token"`
-				}
-				err = g.admin(ctx, "POST", "/tokens", map[string]any{"user_id": u.ID, "service_id": svc.ID,
-					"iprestriction": ip, "validuntil": until, "name": name, "readonly": readOnly}, &created)
+				_, value, err := g.admin.Tokens.Create(ctx, cliCaller, tokens.Input{UserID: u.ID, ServiceID: svc.ID,
+					IPRestriction: ip, ValidUntil: until, Name: name, ReadOnly: readOnly})
 				if err != nil {
-					return err
+					return refusal(err)
 				}
-				c.printf("%s\n", created.Token)
+				c.printf("%s\n", value)
 				return nil
 			})
 		},
@@ -201,9 +204,11 @@ func newServiceCmd(c *cli) *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("service %q: %w", args[0], err)
 				}
-				if err := g.admin(cmd.Context(), "PUT", fmt.Sprintf("/services/%d", svc.ID),
-					map[string]any{"enabled": enabled}, nil); err != nil {
-					return err
+				err = g.admin.Services.Edit(cmd.Context(), cliCaller, svc.ID, func(in *adminservices.Input) {
+					in.Enabled = enabled
+				})
+				if err != nil {
+					return refusal(err)
 				}
 				state := map[bool]string{true: "enabled", false: "disabled"}[enabled]
 				c.printf("service %s (%s) %s\n", svc.Shortname, svc.Name, state)
@@ -234,9 +239,10 @@ func newServiceCmd(c *cli) *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("user %q: %w", user, err)
 				}
-				if err := g.admin(ctx, "PUT", fmt.Sprintf("/services/%d/users/%d", svc.ID, u.ID),
-					map[string]any{"iprestriction": ip, "validuntil": until}, nil); err != nil {
-					return err
+				err = g.admin.ServiceUsers.Authorise(ctx, cliCaller, svc.ID, u.ID,
+					serviceusers.Limits{IPRestriction: ip, ValidUntil: until})
+				if err != nil {
+					return refusal(err)
 				}
 				c.printf("user %s may use service %s\n", u.Username, svc.Shortname)
 				return nil

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync/atomic"
 
 	"wsgate/admin"
 	"wsgate/components"
@@ -34,11 +35,22 @@ type gateway struct {
 	catalog  *functions.Catalog
 	auth     *services.Authorizer
 	pipeline *protocols.Pipeline
-	calls    *calllog.Store // the call log, read by the admin API and pages
-	local    *admin.Local   // the admin services, for the command line
-	files    *files.Store
-	access   *files.AccessRules // who reads which file area, set by the components
-	siteURL  string             // the public base URL, without a trailing slash
+	calls    *calllog.Store  // the call log, read by the admin API and pages
+	admin    *admin.Services // the admin services: the command line and core_user change data through them
+	// afterCommit wakes the event relay after a change of the admin
+	// services commits; serve sets it once the relay runs (nil: none).
+	afterCommit atomic.Pointer[func()]
+	files       *files.Store
+	access      *files.AccessRules // who reads which file area, set by the components
+	siteURL     string             // the public base URL, without a trailing slash
+}
+
+// committed wakes the event relay, when there is one, after a change of
+// the admin services committed.
+func (g *gateway) committed() {
+	if wake := g.afterCommit.Load(); wake != nil {
+		(*wake)()
+	}
 }
 
 // function returns an installed function's definition (for the SOAP decoder).
@@ -84,7 +96,9 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...fu
 	g.pipeline = &protocols.Pipeline{Auth: g.auth, Functions: g.catalog,
 		Validator: &functions.Validator{KnownCapability: g.auth.KnownCapability},
 		Upstream:  &protocols.UpstreamClient{MaxIdleConnsPerHost: cfg.Calls.UpstreamIdleConns}, Timeout: cfg.Calls.Timeout, Log: log}
-	components.Register(g.registry, components.Deps{Store: g.store, Auth: g.auth, Catalog: g.catalog,
+	g.admin = admin.NewServices(admin.Deps{Store: g.store, Catalog: g.catalog, Auth: g.auth, Log: log,
+		AfterCommit: g.committed})
+	components.Register(g.registry, components.Deps{Store: g.store, Users: g.admin.Users, Auth: g.auth, Catalog: g.catalog,
 		Files: g.files, Access: g.access, FileQuota: cfg.Files.UserQuota, FileMaxBytes: cfg.Files.MaxBytes,
 		SiteName: cfg.Site.Name, SiteURL: func() string { return g.siteURL },
 		// Batch items go through the pipeline; their results and errors are
@@ -94,7 +108,6 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...fu
 	for _, register := range extra {
 		register(g.registry)
 	}
-	g.local = admin.NewLocal(admin.Deps{Store: g.store, Catalog: g.catalog, Auth: g.auth, Log: log})
 	// Tell the other processes on this store (serve, when this is the CLI) to drop their caches.
 	g.store.OnChange(func(services.Change) { g.bumpGeneration() })
 	if _, err := g.store.EnsureAdminRole(ctx); err != nil {

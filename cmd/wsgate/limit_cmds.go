@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"wsgate/admin/ratelimits"
 	"wsgate/services"
 )
 
@@ -93,17 +94,15 @@ func newLimitSetCmd(c *cli) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				body := map[string]any{"persecond": perSecond, "perminute": perMinute, "perhour": perHour, "perday": perDay}
+				in := ratelimits.RuleInput{Scope: scope, TargetID: id, PerSecond: perSecond, PerMinute: perMinute,
+					PerHour: perHour, PerDay: perDay}
 				if old, err := g.store.RateLimitOf(ctx, scope, id); err == nil {
-					err = g.admin(ctx, "PUT", fmt.Sprintf("/ratelimits/%d", old.ID), body, nil)
+					err = g.admin.RateLimits.Edit(ctx, cliCaller, old.ID, func(r *ratelimits.RuleInput) { *r = in })
 					if err != nil {
-						return err
+						return refusal(err)
 					}
-				} else {
-					body["scope"], body["target_id"] = scope, id
-					if err := g.admin(ctx, "POST", "/ratelimits", body, nil); err != nil {
-						return err
-					}
+				} else if _, err := g.admin.RateLimits.Create(ctx, cliCaller, in); err != nil {
+					return refusal(err)
 				}
 				l, err := g.store.RateLimitOf(ctx, scope, id)
 				if err != nil {
@@ -124,14 +123,8 @@ func newLimitSetCmd(c *cli) *cobra.Command {
 }
 
 func (c *cli) setWeight(ctx context.Context, g *gateway, function string, weight int64) error {
-	var err error
-	if _, gerr := g.store.FunctionWeightOf(ctx, function); gerr == nil {
-		err = g.admin(ctx, "PUT", "/ratelimit_weights/"+function, map[string]any{"weight": weight}, nil)
-	} else {
-		err = g.admin(ctx, "POST", "/ratelimit_weights", map[string]any{"function": function, "weight": weight}, nil)
-	}
-	if err != nil {
-		return err
+	if err := g.admin.RateWeights.Set(ctx, cliCaller, function, weight); err != nil {
+		return refusal(err)
 	}
 	c.printf("function %s: weight %d\n", function, weight)
 	return nil
@@ -214,8 +207,8 @@ func newLimitClearCmd(c *cli) *cobra.Command {
 			return c.withGateway(cmd, func(g *gateway) error {
 				ctx := cmd.Context()
 				if t.function != "" {
-					if err := g.admin(ctx, "DELETE", "/ratelimit_weights/"+t.function, nil, nil); err != nil {
-						return fmt.Errorf("function %s: %w", t.function, err)
+					if err := g.admin.RateWeights.Delete(ctx, cliCaller, t.function); err != nil {
+						return fmt.Errorf("function %s: %w", t.function, refusal(err))
 					}
 					c.printf("function %s: weight 1\n", t.function)
 					return nil
@@ -228,8 +221,8 @@ func newLimitClearCmd(c *cli) *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("%s has no limit of its own", t.label(scope, id))
 				}
-				if err := g.admin(ctx, "DELETE", fmt.Sprintf("/ratelimits/%d", l.ID), nil, nil); err != nil {
-					return err
+				if err := g.admin.RateLimits.Delete(ctx, cliCaller, l.ID); err != nil {
+					return refusal(err)
 				}
 				c.printf("%s: limits cleared\n", t.label(scope, id))
 				return nil

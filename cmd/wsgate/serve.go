@@ -377,6 +377,8 @@ func (a *App) openBus() error {
 		a.Status.Add("bus", ap.Check)
 	}
 	a.relay = bus.NewRelay(a.DB, pub, a.Log, bus.RelayOptions{})
+	wake := a.relay.Notify
+	a.afterCommit.Store(&wake)
 	a.Status.Add("outbox", a.relay.Check)
 	return nil
 }

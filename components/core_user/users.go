@@ -12,9 +12,23 @@ import (
 	"wsgate/services"
 )
 
-// Register adds the component's implementations to reg.
-func Register(reg *functions.Registry, st *services.Store) {
-	u := users{st}
+// Users is the service every change of a user goes through (the admin
+// users plugin's, admin/users.Service, wired in cmd): each change passes
+// the users' rules and is written with its user_created, user_edited or
+// user_deleted event in one transaction, whoever makes it.
+type Users interface {
+	// CreateAll creates a user of each input, all or none.
+	CreateAll(ctx context.Context, caller *wsgate.Caller, ins []services.UserInput) ([]services.User, error)
+	// Edit changes user id with edit, written over its stored fields.
+	Edit(ctx context.Context, caller *wsgate.Caller, id int64, edit func(in *services.UserInput)) error
+	// DeleteAll deletes the users of ids, all or none.
+	DeleteAll(ctx context.Context, caller *wsgate.Caller, ids []int64) error
+}
+
+// Register adds the component's implementations to reg: the reads over
+// st, the changes through changes.
+func Register(reg *functions.Registry, st *services.Store, changes Users) {
+	u := users{st, changes}
 	reg.Register("core_user_external", "get_users_by_field", u.getUsersByField)
 	reg.Register("core_user_external", "get_users", u.getUsers)
 	reg.Register("core_user_external", "create_users", u.createUsers)
@@ -22,7 +36,10 @@ func Register(reg *functions.Registry, st *services.Store) {
 	reg.Register("core_user_external", "delete_users", u.deleteUsers)
 }
 
-type users struct{ st *services.Store }
+type users struct {
+	st      *services.Store
+	changes Users
+}
 
 // description is Moodle's user_description shape (the fields the gateway has).
 func description(u services.User) map[string]any {
@@ -152,117 +169,4 @@ func likeMatch(pattern, s string) bool {
 		s = s[i+len(mid):]
 	}
 	return strings.HasSuffix(s, parts[len(parts)-1])
-}
-
-func (s users) createUsers(ctx context.Context, p map[string]any) (any, error) {
-	if err := require(ctx, "moodle/user:create"); err != nil {
-		return nil, err
-	}
-	out := []any{}
-	// All or nothing, as Moodle's create_users runs in one transaction.
-	err := s.st.Transact(ctx, func(tx *services.Store) error {
-		for _, item := range p["users"].([]any) {
-			in := item.(map[string]any)
-			auth := in["auth"].(string)
-			if auth != services.AuthManual && auth != services.AuthNoLogin {
-				return wsgate.ErrInvalidParameter.WithDebugf("Invalid authentication type: %s", auth)
-			}
-			password, _ := in["password"].(string)
-			u, err := tx.CreateUser(ctx, services.User{Username: in["username"].(string), FirstName: in["firstname"].(string),
-				LastName: in["lastname"].(string), Email: in["email"].(string), Auth: auth}, password)
-			if err != nil {
-				if wsgate.KindOf(err) == wsgate.Conflict {
-					return wsgate.ErrInvalidParameter.WithDebugf("Username already exists: %s", in["username"])
-				}
-				return err
-			}
-			out = append(out, map[string]any{"id": u.ID, "username": u.Username})
-		}
-		return nil
-	})
-	return out, err
-}
-
-func (s users) updateUsers(ctx context.Context, p map[string]any) (any, error) {
-	if err := require(ctx, "moodle/user:update"); err != nil {
-		return nil, err
-	}
-	warnings := []any{}
-	for _, item := range p["users"].([]any) {
-		in := item.(map[string]any)
-		id := in["id"].(int64)
-		u, err := s.st.UserByID(ctx, id)
-		if err != nil || u.Deleted {
-			warnings = append(warnings, warning("user", id, "usernotupdatedinvaliduser", "Invalid user"))
-			continue
-		}
-		if v, ok := in["username"].(string); ok {
-			u.Username = v
-		}
-		if v, ok := in["auth"].(string); ok {
-			u.Auth = v
-		}
-		if v, ok := in["suspended"].(bool); ok {
-			u.Suspended = v
-		}
-		if v, ok := in["firstname"].(string); ok {
-			u.FirstName = v
-		}
-		if v, ok := in["lastname"].(string); ok {
-			u.LastName = v
-		}
-		if v, ok := in["email"].(string); ok {
-			u.Email = v
-		}
-		err = s.st.Transact(ctx, func(tx *services.Store) error {
-			if _, err := tx.UpdateUser(ctx, u); err != nil {
-				return err
-			}
-			if pw, ok := in["password"].(string); ok {
-				return tx.SetPassword(ctx, id, pw)
-			}
-			return nil
-		})
-		if err != nil {
-			if wsgate.KindOf(err) == wsgate.Internal {
-				return nil, err
-			}
-			// As Moodle's update_users, a user that may not be updated is a
-			// warning and the others are updated: a site administrator's
-			// account changed by a caller who is not one is refused by the
-			// store (services.ErrSiteAdminProtected) with Moodle's warning
-			// code usernotupdatedadmin, as is any refusal with its own code.
-			code := "usernotupdatederror"
-			if wsgate.KindOf(err) == wsgate.Forbidden {
-				code = wsgate.CodeOf(err)
-			}
-			warnings = append(warnings, warning("user", id, code, wsgate.AsError(err).Message))
-		}
-	}
-	return map[string]any{"warnings": warnings}, nil
-}
-
-func (s users) deleteUsers(ctx context.Context, p map[string]any) (any, error) {
-	if err := require(ctx, "moodle/user:delete"); err != nil {
-		return nil, err
-	}
-	// All or nothing, as Moodle's delete_users runs in one transaction and
-	// throws for a site administrator, whoever asks (useradminodelete): the
-	// store refuses to delete one (services.ErrSiteAdminDelete).
-	return nil, s.st.Transact(ctx, func(tx *services.Store) error {
-		for _, v := range p["userids"].([]any) {
-			id := v.(int64)
-			u, err := tx.UserByID(ctx, id)
-			if err != nil || u.Deleted {
-				return wsgate.ErrInvalidParameter.WithDebugf("Invalid user id: %d", id)
-			}
-			if c := wsgate.CallerFrom(ctx); c != nil && c.UserID == id {
-				return wsgate.ErrInvalidParameter.WithDebug("You cannot delete yourself")
-			}
-			if err := tx.DeleteUser(ctx, id); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
