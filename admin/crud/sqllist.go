@@ -60,8 +60,12 @@ func ListSQL[T any](ctx context.Context, q db.Querier, t Table, cols Columns[T],
 		cond = "TRUE"
 	}
 	page := Page[T]{Items: []T{}}
-	err = q.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(CASE WHEN `+cond+` THEN 1 END) FROM `+t.From+
-		` WHERE `+base, args...).Scan(&page.Total, &page.Filtered)
+	filtered := `COUNT(*)`
+	if len(conds) > 0 {
+		filtered = `COUNT(CASE WHEN ` + cond + ` THEN 1 END)`
+	}
+	err = q.QueryRowContext(ctx, `SELECT COUNT(*), `+filtered+` FROM `+t.From+` WHERE `+base, args...).
+		Scan(&page.Total, &page.Filtered)
 	if err != nil {
 		return Page[T]{}, db.Translate(err)
 	}
