@@ -2,12 +2,12 @@ package web
 
 import (
 	"context"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"wsgate"
+	"wsgate/admin/tokens"
 	"wsgate/services"
 )
 
@@ -125,17 +125,12 @@ func (s *site) testTokenFor(ctx context.Context, c *reqCtx, sv services.Service,
 func (s *site) newTestToken(ctx context.Context, c *reqCtx, sv services.Service) (testToken, error) {
 	now := s.now()
 	name := "Test client " + now.UTC().Format("2006-01-02 15:04") + " UTC"
-	var out struct {
-		ID    int64  `json:"id"`
-		Token string `json:"token"`
-		Name  string `json:"name"`
-	}
-	err := s.api.do(ctx, c.caller, http.MethodPost, "/tokens", map[string]any{"user_id": c.user.ID,
-		"service_id": sv.ID, "name": name, "validuntil": now.Add(sessionIdle).Add(time.Minute).Unix()}, &out)
+	tok, value, err := s.api.Tokens.Create(ctx, c.caller, tokens.Input{UserID: c.user.ID, ServiceID: sv.ID,
+		Name: name, ValidUntil: now.Add(sessionIdle).Add(time.Minute).Unix()})
 	if err != nil {
 		return testToken{}, err
 	}
 	s.log.InfoContext(ctx, "admin pages: test client token created", "user", c.user.Username,
-		"service", sv.Shortname, "token_id", out.ID)
-	return testToken{ID: out.ID, Name: out.Name, Value: out.Token}, nil
+		"service", sv.Shortname, "token_id", tok.ID)
+	return testToken{ID: tok.ID, Name: tok.Name, Value: value}, nil
 }
