@@ -2,6 +2,7 @@ package tokens
 
 import (
 	"context"
+	"database/sql"
 
 	"wsgate"
 	"wsgate/admin/crud"
@@ -23,35 +24,40 @@ func NewDao(st *services.Store) Dao { return storeDao{st} }
 type storeDao struct{ st *services.Store }
 
 // columns are the filters and orders of the list; ?search= looks into the
-// name and the IP restriction.
+// name and the IP restriction. A NULL column reads as "" or 0, as the
+// store's tokens do.
 var columns = crud.Columns[token]{
 	Columns: map[string]crud.Column[token]{
-		"id":            crud.Int(func(t *token) int64 { return t.ID }),
-		"user_id":       crud.Int(func(t *token) int64 { return t.UserID }),
-		"service_id":    crud.Int(func(t *token) int64 { return t.ServiceID }),
-		"name":          crud.String(func(t *token) string { return t.Name }),
-		"iprestriction": crud.String(func(t *token) string { return t.IPRestriction }),
-		"validuntil":    crud.Int(func(t *token) int64 { return t.ValidUntil }),
-		"timecreated":   crud.Int(func(t *token) int64 { return t.TimeCreated }),
-		"lastaccess":    crud.Int(func(t *token) int64 { return t.LastAccess }),
-		"readonly":      crud.Bool(func(t *token) bool { return t.ReadOnly }),
-		"lastaccess_ip": crud.String(func(t *token) string { return t.LastAccessIP }),
-		"creator_id":    crud.Int(func(t *token) int64 { return t.CreatorID }),
+		"id":            crud.Int(func(t *token) int64 { return t.ID }).SQL("id"),
+		"user_id":       crud.Int(func(t *token) int64 { return t.UserID }).SQL("userid"),
+		"service_id":    crud.Int(func(t *token) int64 { return t.ServiceID }).SQL("externalserviceid"),
+		"name":          crud.String(func(t *token) string { return t.Name }).SQL("name"),
+		"iprestriction": crud.String(func(t *token) string { return t.IPRestriction }).SQL("COALESCE(iprestriction, '')"),
+		"validuntil":    crud.Int(func(t *token) int64 { return t.ValidUntil }).SQL("COALESCE(validuntil, 0)"),
+		"timecreated":   crud.Int(func(t *token) int64 { return t.TimeCreated }).SQL("timecreated"),
+		"lastaccess":    crud.Int(func(t *token) int64 { return t.LastAccess }).SQL("COALESCE(lastaccess, 0)"),
+		"readonly":      crud.Bool(func(t *token) bool { return t.ReadOnly }).SQL("readonly"),
+		"lastaccess_ip": crud.String(func(t *token) string { return t.LastAccessIP }).SQL("COALESCE(lastaccessip, '')"),
+		"creator_id":    crud.Int(func(t *token) int64 { return t.CreatorID }).SQL("COALESCE(creatorid, 0)"),
 	},
 	Search:  []string{"name", "iprestriction"},
 	Default: "id",
 }
 
+// table is where lists of tokens are paged, in SQL (a site may have one
+// token per user and more).
+var table = crud.Table{Select: `id, userid, externalserviceid, COALESCE(creatorid, 0), COALESCE(iprestriction, ''),
+	COALESCE(validuntil, 0), timecreated, COALESCE(lastaccess, 0), name, readonly, COALESCE(lastaccessip, '')`,
+	From: "external_tokens", Key: "id"}
+
+// List pages the tokens in SQL, on the read pool.
 func (d storeDao) List(ctx context.Context, p crud.ListParams) (crud.Page[token], error) {
-	list, err := d.st.ListTokens(ctx)
-	if err != nil {
-		return crud.Page[token]{}, err
-	}
-	all := make([]token, len(list))
-	for i, t := range list {
-		all[i] = token{Token: t}
-	}
-	return columns.Page(all, p)
+	return crud.ListSQL(ctx, d.st.DB().Read, table, columns, p, func(r *sql.Rows) (token, error) {
+		var t token
+		err := r.Scan(&t.ID, &t.UserID, &t.ServiceID, &t.CreatorID, &t.IPRestriction, &t.ValidUntil, &t.TimeCreated,
+			&t.LastAccess, &t.Name, &t.ReadOnly, &t.LastAccessIP)
+		return t, err
+	})
 }
 
 func (d storeDao) Get(ctx context.Context, id string) (token, error) {
