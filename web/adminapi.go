@@ -52,8 +52,11 @@ func (f *formError) List(labels map[string]string) []string {
 
 // asFormError turns a refusal of the admin services (a typed error with
 // its field map), or a field error of the page, into a formError; a
-// failure rather than a refusal gives nil.
+// failure rather than a refusal, or no error, gives nil.
 func asFormError(err error) *formError {
+	if err == nil {
+		return nil
+	}
 	if e, ok := err.(*formError); ok {
 		if e.Status == 0 {
 			e.Status = http.StatusBadRequest

@@ -46,8 +46,11 @@ var kinds = map[wsgate.Kind]struct {
 // the REST API answers, and what the pages and the command line show. A
 // Detailed error gives its error_id and details; other errors of the
 // gateway give their kind's error_id and, but for internal errors, their
-// message and debuginfo.
+// message and debuginfo. A nil error is a coding error.
 func Describe(err error) (int, ErrorBody) {
+	if err == nil {
+		err = wsgate.ErrCoding.WithDebug("render.Describe called without an error")
+	}
 	e := wsgate.AsError(err)
 	k, ok := kinds[e.Kind]
 	if !ok {
