@@ -123,7 +123,7 @@ func BenchmarkList(b *testing.B) {
 			d := dbtest.Open(b, dialect, true)
 			seed(b, d, 100000)
 			dao := NewDao(services.NewStore(d))
-			for _, query := range []string{"limit=50&offset=50000", "search=alice&order=lastname&limit=50",
+			for _, query := range []string{"limit=50&offset=50000", "search=alice&order=lastname&limit=50", "order=lastname&limit=50",
 				"suspended=true&order=username&direction=desc&limit=50&offset=1000"} {
 				q, _ := url.ParseQuery(query)
 				p, _ := crud.ParseList(q)
