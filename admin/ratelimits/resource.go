@@ -20,7 +20,7 @@ func (p *Plugin) Spec() []byte { return spec }
 // /ratelimits/{id}) and the weights (GET, POST /ratelimit_weights; GET, PUT,
 // DELETE /ratelimit_weights/{function}).
 func (p *Plugin) Routes(r gin.IRouter) {
-	rules := &crud.Resource[services.RateLimit]{Noun: ruleNoun, Service: p.rules.crud, Render: p.env.Render,
+	rules := &crud.Resource[services.RateLimit]{Noun: ruleNoun, Service: p.rules.CRUD, Render: p.env.Render,
 		ID: func(l *services.RateLimit) string { return strconv.FormatInt(l.ID, 10) }, View: ruleView, Bind: bindRule}
 	r.GET("/ratelimits", rules.List)
 	r.POST("/ratelimits", rules.Create)

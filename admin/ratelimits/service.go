@@ -8,7 +8,6 @@ package ratelimits
 
 import (
 	"context"
-	"strconv"
 
 	"wsgate"
 	"wsgate/admin/crud"
@@ -36,37 +35,7 @@ type RuleInput struct {
 
 // Rules creates, edits, deletes, finds and lists rate limit rules.
 type Rules struct {
-	crud *crud.CRUDService[services.RateLimit, RuleDao]
-}
-
-// Create makes a rule from in.
-func (s *Rules) Create(ctx context.Context, caller *wsgate.Caller, in RuleInput) (services.RateLimit, error) {
-	return s.crud.Create(ctx, caller, func(l *services.RateLimit) error { applyRule(l, in); return nil })
-}
-
-// Edit changes rule id: edit writes the change over the stored fields.
-func (s *Rules) Edit(ctx context.Context, caller *wsgate.Caller, id int64, edit func(in *RuleInput)) error {
-	return s.crud.Edit(ctx, caller, strconv.FormatInt(id, 10), func(l *services.RateLimit) error {
-		in := ruleInputOf(l)
-		edit(&in)
-		applyRule(l, in)
-		return nil
-	})
-}
-
-// Delete deletes rule id.
-func (s *Rules) Delete(ctx context.Context, caller *wsgate.Caller, id int64) error {
-	return s.crud.Delete(ctx, caller, strconv.FormatInt(id, 10))
-}
-
-// Get returns rule id.
-func (s *Rules) Get(ctx context.Context, caller *wsgate.Caller, id int64) (services.RateLimit, error) {
-	return s.crud.Get(ctx, caller, strconv.FormatInt(id, 10))
-}
-
-// List returns the page of rules p selects (see ruleColumns).
-func (s *Rules) List(ctx context.Context, caller *wsgate.Caller, p crud.ListParams) (crud.Page[services.RateLimit], error) {
-	return s.crud.List(ctx, caller, p)
+	crud.Typed[services.RateLimit, RuleDao, RuleInput]
 }
 
 func ruleInputOf(l *services.RateLimit) RuleInput {
@@ -126,8 +95,9 @@ type Plugin struct {
 // New returns the plugin over env.
 func New(env *crud.Env) *Plugin {
 	return &Plugin{env: env,
-		rules: &Rules{crud: &crud.CRUDService[services.RateLimit, RuleDao]{Noun: ruleNoun, Changes: env.Changes,
-			Dao: NewRuleDao, Validator: ruleValidator(), Notifier: ruleNotifier()}},
+		rules: &Rules{crud.Typed[services.RateLimit, RuleDao, RuleInput]{Apply: applyRule, InputOf: ruleInputOf,
+			CRUD: &crud.CRUDService[services.RateLimit, RuleDao]{Noun: ruleNoun, Changes: env.Changes,
+				Dao: NewRuleDao, Validator: ruleValidator(), Notifier: ruleNotifier()}}},
 		weights: &Weights{crud: &crud.CRUDService[services.FunctionWeight, WeightDao]{Noun: weightNoun,
 			Changes: env.Changes, Dao: func(st *services.Store) WeightDao { return NewWeightDao(st, env.Catalog) },
 			Validator: weightValidator(), Notifier: weightNotifier()}}}

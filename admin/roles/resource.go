@@ -19,7 +19,7 @@ func (p *Plugin) Spec() []byte { return spec }
 // Routes registers the ListResource (GET, POST /roles) and the ItemResource
 // (GET, PUT, DELETE /roles/{id}).
 func (p *Plugin) Routes(r gin.IRouter) {
-	res := &crud.Resource[services.Role]{Noun: noun, Service: p.svc.crud, Render: p.env.Render,
+	res := &crud.Resource[services.Role]{Noun: noun, Service: p.svc.CRUD, Render: p.env.Render,
 		ID: func(r *services.Role) string { return strconv.FormatInt(r.ID, 10) }, View: view, Bind: bind}
 	r.GET("/roles", res.List)
 	r.POST("/roles", res.Create)

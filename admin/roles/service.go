@@ -5,12 +5,9 @@
 package roles
 
 import (
-	"context"
 	"slices"
-	"strconv"
 	"strings"
 
-	"wsgate"
 	"wsgate/admin/crud"
 	"wsgate/services"
 )
@@ -32,43 +29,14 @@ type Input struct {
 // Service creates, edits, deletes, finds and lists roles, each change
 // validated and written with its event in one transaction.
 type Service struct {
-	crud *crud.CRUDService[services.Role, Dao]
+	crud.Typed[services.Role, Dao, Input]
 }
 
 // NewService returns the roles service over env.
 func NewService(env *crud.Env) *Service {
-	return &Service{crud: &crud.CRUDService[services.Role, Dao]{Noun: noun, Changes: env.Changes, Dao: NewDao,
-		Validator: validator(), Notifier: notifier()}}
-}
-
-// Create makes a role from in and returns it as stored.
-func (s *Service) Create(ctx context.Context, caller *wsgate.Caller, in Input) (services.Role, error) {
-	return s.crud.Create(ctx, caller, func(r *services.Role) error { apply(r, in); return nil })
-}
-
-// Edit changes role id: edit writes the change over the stored fields.
-func (s *Service) Edit(ctx context.Context, caller *wsgate.Caller, id int64, edit func(in *Input)) error {
-	return s.crud.Edit(ctx, caller, strconv.FormatInt(id, 10), func(r *services.Role) error {
-		in := inputOf(r)
-		edit(&in)
-		apply(r, in)
-		return nil
-	})
-}
-
-// Delete deletes role id.
-func (s *Service) Delete(ctx context.Context, caller *wsgate.Caller, id int64) error {
-	return s.crud.Delete(ctx, caller, strconv.FormatInt(id, 10))
-}
-
-// Get returns role id.
-func (s *Service) Get(ctx context.Context, caller *wsgate.Caller, id int64) (services.Role, error) {
-	return s.crud.Get(ctx, caller, strconv.FormatInt(id, 10))
-}
-
-// List returns the page of roles p selects (see columns).
-func (s *Service) List(ctx context.Context, caller *wsgate.Caller, p crud.ListParams) (crud.Page[services.Role], error) {
-	return s.crud.List(ctx, caller, p)
+	return &Service{crud.Typed[services.Role, Dao, Input]{Apply: apply, InputOf: inputOf,
+		CRUD: &crud.CRUDService[services.Role, Dao]{Noun: noun, Changes: env.Changes, Dao: NewDao,
+			Validator: validator(), Notifier: notifier()}}}
 }
 
 // inputOf is the input that leaves r as it is.

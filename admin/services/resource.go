@@ -19,7 +19,7 @@ func (p *Plugin) Spec() []byte { return spec }
 // Routes registers the ListResource (GET, POST /services) and the
 // ItemResource (GET, PUT, DELETE /services/{id}).
 func (p *Plugin) Routes(r gin.IRouter) {
-	res := &crud.Resource[store.Service]{Noun: noun, Service: p.svc.crud, Render: p.env.Render,
+	res := &crud.Resource[store.Service]{Noun: noun, Service: p.svc.CRUD, Render: p.env.Render,
 		ID: func(s *store.Service) string { return strconv.FormatInt(s.ID, 10) }, View: view, Bind: bind}
 	r.GET("/services", res.List)
 	r.POST("/services", res.Create)

@@ -6,11 +6,8 @@
 package services
 
 import (
-	"context"
-	"strconv"
 	"strings"
 
-	"wsgate"
 	"wsgate/admin/crud"
 	store "wsgate/services"
 )
@@ -35,43 +32,14 @@ type Input struct {
 // Service creates, edits, deletes, finds and lists services, each change
 // validated and written with its event in one transaction.
 type Service struct {
-	crud *crud.CRUDService[store.Service, Dao]
+	crud.Typed[store.Service, Dao, Input]
 }
 
 // NewService returns the services service over env.
 func NewService(env *crud.Env) *Service {
-	return &Service{crud: &crud.CRUDService[store.Service, Dao]{Noun: noun, Changes: env.Changes, Dao: NewDao,
-		Validator: validator(), Notifier: notifier()}}
-}
-
-// Create makes a custom service from in and returns it as stored.
-func (s *Service) Create(ctx context.Context, caller *wsgate.Caller, in Input) (store.Service, error) {
-	return s.crud.Create(ctx, caller, func(sv *store.Service) error { apply(sv, in); return nil })
-}
-
-// Edit changes service id: edit writes the change over the stored fields.
-func (s *Service) Edit(ctx context.Context, caller *wsgate.Caller, id int64, edit func(in *Input)) error {
-	return s.crud.Edit(ctx, caller, strconv.FormatInt(id, 10), func(sv *store.Service) error {
-		in := inputOf(sv)
-		edit(&in)
-		apply(sv, in)
-		return nil
-	})
-}
-
-// Delete deletes custom service id.
-func (s *Service) Delete(ctx context.Context, caller *wsgate.Caller, id int64) error {
-	return s.crud.Delete(ctx, caller, strconv.FormatInt(id, 10))
-}
-
-// Get returns service id.
-func (s *Service) Get(ctx context.Context, caller *wsgate.Caller, id int64) (store.Service, error) {
-	return s.crud.Get(ctx, caller, strconv.FormatInt(id, 10))
-}
-
-// List returns the page of services p selects (see columns).
-func (s *Service) List(ctx context.Context, caller *wsgate.Caller, p crud.ListParams) (crud.Page[store.Service], error) {
-	return s.crud.List(ctx, caller, p)
+	return &Service{crud.Typed[store.Service, Dao, Input]{Apply: apply, InputOf: inputOf,
+		CRUD: &crud.CRUDService[store.Service, Dao]{Noun: noun, Changes: env.Changes, Dao: NewDao,
+			Validator: validator(), Notifier: notifier()}}}
 }
 
 // inputOf is the input that leaves s as it is.

@@ -71,12 +71,7 @@ func (s *Service) Get(ctx context.Context, caller *wsgate.Caller, id int64) (ser
 // List returns the page of tokens p selects (see columns), without values.
 func (s *Service) List(ctx context.Context, caller *wsgate.Caller, p crud.ListParams) (crud.Page[services.Token], error) {
 	page, err := s.crud.List(ctx, caller, p)
-	out := crud.Page[services.Token]{Total: page.Total, Filtered: page.Filtered, Scanned: page.Scanned,
-		Items: make([]services.Token, len(page.Items))}
-	for i, t := range page.Items {
-		out.Items[i] = t.Token
-	}
-	return out, err
+	return crud.MapPage(page, func(t *token) services.Token { return t.Token }), err
 }
 
 // apply writes in over t, trimmed.

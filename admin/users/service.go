@@ -106,12 +106,7 @@ func (s *Service) Get(ctx context.Context, caller *wsgate.Caller, id int64) (ser
 // List returns the page of users p selects (see columns).
 func (s *Service) List(ctx context.Context, caller *wsgate.Caller, p crud.ListParams) (crud.Page[services.User], error) {
 	page, err := s.crud.List(ctx, caller, p)
-	out := crud.Page[services.User]{Total: page.Total, Filtered: page.Filtered, Scanned: page.Scanned,
-		Items: make([]services.User, len(page.Items))}
-	for i, u := range page.Items {
-		out.Items[i] = u.User
-	}
-	return out, err
+	return crud.MapPage(page, func(u *user) services.User { return u.User }), err
 }
 
 // inputOf is the input that leaves u as it is (auth "" reads as manual).
