@@ -23,12 +23,19 @@ const columns = `timecreated, functionname, protocol, userid, username, servicei
 
 const perRow = 12
 
-// insertChunk is the most rows one INSERT statement carries.
+// insertChunk is the most rows one INSERT statement carries on PostgreSQL.
 const insertChunk = 100
 
-// Insert writes entries in one transaction, insertChunk rows per statement.
+// Insert writes entries in one transaction. On PostgreSQL a statement
+// carries insertChunk rows; on SQLite one row's INSERT is prepared once and
+// run per entry: SQLite looks each $n placeholder up in a list as it parses
+// and binds, so a statement of many rows costs the square of its
+// placeholders (50 µs an entry at 100 rows, 1200 placeholders).
 func (s *Store) Insert(ctx context.Context, entries []Entry) error {
 	return s.d.Transact(ctx, func(tx *sql.Tx) error {
+		if s.d.Dialect == db.SQLite {
+			return insertEach(ctx, tx, entries)
+		}
 		for len(entries) > 0 {
 			n := min(len(entries), insertChunk)
 			if err := insertRows(ctx, tx, entries[:n]); err != nil {
@@ -40,24 +47,47 @@ func (s *Store) Insert(ctx context.Context, entries []Entry) error {
 	})
 }
 
+// insertEach runs one row's INSERT, prepared once, for every entry.
+func insertEach(ctx context.Context, tx *sql.Tx, entries []Entry) error {
+	st, err := tx.PrepareContext(ctx, insertQuery(1))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for i := range entries {
+		if _, err := st.ExecContext(ctx, rowArgs(make([]any, 0, perRow), &entries[i])...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rowArgs appends the values of e's columns to args.
+func rowArgs(args []any, e *Entry) []any {
+	return append(args, e.Time.Unix(), clip(e.Function, 255), clip(e.Protocol, 20), e.UserID, clip(e.Username, 100),
+		e.ServiceID, clip(e.Service, 255), e.TokenID, clip(e.Outcome, 100), e.Duration.Microseconds(),
+		clip(e.RemoteIP, 45), int64(e.Size))
+}
+
 func insertRows(ctx context.Context, tx *sql.Tx, rows []Entry) error {
 	args := make([]any, 0, len(rows)*perRow)
-	for _, e := range rows {
-		args = append(args, e.Time.Unix(), clip(e.Function, 255), clip(e.Protocol, 20), e.UserID, clip(e.Username, 100),
-			e.ServiceID, clip(e.Service, 255), e.TokenID, clip(e.Outcome, 100), e.Duration.Microseconds(),
-			clip(e.RemoteIP, 45), int64(e.Size))
+	for i := range rows {
+		args = rowArgs(args, &rows[i])
 	}
 	_, err := tx.ExecContext(ctx, insertQuery(len(rows)), args...)
 	return err
 }
 
-// fullInsert is the INSERT of a full chunk, built once.
-var fullInsert = buildInsert(insertChunk)
+// fullInsert and oneInsert are the INSERTs of a full chunk and of one row, built once.
+var fullInsert, oneInsert = buildInsert(insertChunk), buildInsert(1)
 
 // insertQuery returns the INSERT of n rows.
 func insertQuery(n int) string {
-	if n == insertChunk {
+	switch n {
+	case insertChunk:
 		return fullInsert
+	case 1:
+		return oneInsert
 	}
 	return buildInsert(n)
 }
