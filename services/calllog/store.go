@@ -23,43 +23,47 @@ const columns = `timecreated, functionname, protocol, userid, username, servicei
 
 const perRow = 12
 
-// insertChunk is the most rows one INSERT statement carries on PostgreSQL.
+// insertChunk is the most rows one INSERT statement carries.
 const insertChunk = 100
 
-// Insert writes entries in one transaction. On PostgreSQL a statement
-// carries insertChunk rows; on SQLite one row's INSERT is prepared once and
-// run per entry: SQLite looks each $n placeholder up in a list as it parses
-// and binds, so a statement of many rows costs the square of its
-// placeholders (50 µs an entry at 100 rows, 1200 placeholders).
+// Insert writes entries in one transaction, insertChunk rows per statement.
+// On SQLite the placeholders are ? (numbered by position), not $n: SQLite
+// looks each $n up in a list as it parses and binds, so a statement of
+// 1200 of them costs the square (50 µs an entry at 100 rows), where ?
+// costs the same for every one. There the full chunk's statement is
+// prepared once per call and run for each full chunk.
 func (s *Store) Insert(ctx context.Context, entries []Entry) error {
+	positional := s.d.Dialect == db.SQLite
 	return s.d.Transact(ctx, func(tx *sql.Tx) error {
-		if s.d.Dialect == db.SQLite {
-			return insertEach(ctx, tx, entries)
+		var full *sql.Stmt
+		if positional && len(entries) >= 2*insertChunk {
+			st, err := tx.PrepareContext(ctx, insertQuery(insertChunk, true))
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			full = st
 		}
+		args := make([]any, 0, min(len(entries), insertChunk)*perRow)
 		for len(entries) > 0 {
 			n := min(len(entries), insertChunk)
-			if err := insertRows(ctx, tx, entries[:n]); err != nil {
+			args = args[:0]
+			for i := range entries[:n] {
+				args = rowArgs(args, &entries[i])
+			}
+			var err error
+			if full != nil && n == insertChunk {
+				_, err = full.ExecContext(ctx, args...)
+			} else {
+				_, err = tx.ExecContext(ctx, insertQuery(n, positional), args...)
+			}
+			if err != nil {
 				return err
 			}
 			entries = entries[n:]
 		}
 		return nil
 	})
-}
-
-// insertEach runs one row's INSERT, prepared once, for every entry.
-func insertEach(ctx context.Context, tx *sql.Tx, entries []Entry) error {
-	st, err := tx.PrepareContext(ctx, insertQuery(1))
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	for i := range entries {
-		if _, err := st.ExecContext(ctx, rowArgs(make([]any, 0, perRow), &entries[i])...); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // rowArgs appends the values of e's columns to args.
@@ -69,31 +73,23 @@ func rowArgs(args []any, e *Entry) []any {
 		clip(e.RemoteIP, 45), int64(e.Size))
 }
 
-func insertRows(ctx context.Context, tx *sql.Tx, rows []Entry) error {
-	args := make([]any, 0, len(rows)*perRow)
-	for i := range rows {
-		args = rowArgs(args, &rows[i])
+// fullInserts are the INSERTs of a full chunk ($n, then ?), built once.
+var fullInserts = [2]string{buildInsert(insertChunk, false), buildInsert(insertChunk, true)}
+
+// insertQuery returns the INSERT of n rows, with ? placeholders when
+// positional is set and $1.. otherwise.
+func insertQuery(n int, positional bool) string {
+	if n == insertChunk {
+		if positional {
+			return fullInserts[1]
+		}
+		return fullInserts[0]
 	}
-	_, err := tx.ExecContext(ctx, insertQuery(len(rows)), args...)
-	return err
+	return buildInsert(n, positional)
 }
 
-// fullInsert and oneInsert are the INSERTs of a full chunk and of one row, built once.
-var fullInsert, oneInsert = buildInsert(insertChunk), buildInsert(1)
-
-// insertQuery returns the INSERT of n rows.
-func insertQuery(n int) string {
-	switch n {
-	case insertChunk:
-		return fullInsert
-	case 1:
-		return oneInsert
-	}
-	return buildInsert(n)
-}
-
-// buildInsert writes the INSERT of n rows with $1.. placeholders.
-func buildInsert(n int) string {
+// buildInsert writes the INSERT of n rows.
+func buildInsert(n int, positional bool) string {
 	b := make([]byte, 0, 64+len(columns)+n*perRow*6)
 	b = append(b, `INSERT INTO external_calls (`+columns+`) VALUES `...)
 	for i := range n {
@@ -105,8 +101,12 @@ func buildInsert(n int) string {
 			if j > 0 {
 				b = append(b, ',')
 			}
-			b = append(b, '$')
-			b = strconv.AppendInt(b, int64(i*perRow+j+1), 10)
+			if positional {
+				b = append(b, '?')
+			} else {
+				b = append(b, '$')
+				b = strconv.AppendInt(b, int64(i*perRow+j+1), 10)
+			}
 		}
 		b = append(b, ')')
 	}
