@@ -83,9 +83,10 @@ func (d Deps) getSiteInfo(ctx context.Context, _ map[string]any) (any, error) {
 		a.canManageFiles == k.canManageFiles && a.admin == k.admin {
 		return a.value, nil
 	}
-	k.value = d.siteInfo(parts, &k)
-	parts.last.Store(&k)
-	return k.value, nil
+	a := k // only an answer kept escapes: the steady state allocates nothing here
+	a.value = d.siteInfo(parts, &a)
+	parts.last.Store(&a)
+	return a.value, nil
 }
 
 // siteInfo builds the answer of parts and k, its leaves of the declared types.
