@@ -58,7 +58,7 @@ func measureStore(ctx context.Context, o options, store string, stdout, stderr i
 	}
 	defer up.stop()
 	upstreamURL := "http://" + upAddr
-	gw, err := startGateway(ctx, bin, dir, dbURL, upstreamURL, profile, o.callLog)
+	gw, err := startGateway(ctx, bin, dir, dbURL, upstreamURL, profile, o.callLog, o.concurrency)
 	if err != nil {
 		return err
 	}
