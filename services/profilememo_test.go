@@ -2,6 +2,7 @@ package services_test
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -78,4 +79,31 @@ func TestProfileMemo(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestProfileMemoConcurrent: callers racing with invalidations each get a
+// value built from a profile (run under -race by make test).
+func TestProfileMemoConcurrent(t *testing.T) {
+	e := newEnv(t, dbtest.Open(t, db.SQLite, true), services.AuthorizerOptions{TTL: time.Minute})
+	m := e.make("ada", func(f *fix) { f.user.FirstName = "Ada" })
+	c, err := e.a.Authorize(e.ctx, m.req)
+	e.must(err)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				if g == 0 && i%20 == 0 {
+					e.a.Invalidate()
+				}
+				v, err := services.ProfileMemo(e.ctx, e.a, c, "n", func(p services.Profile) string { return p.FirstName })
+				if err != nil || v != "Ada" {
+					t.Errorf("ProfileMemo = %q, %v", v, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
