@@ -119,6 +119,26 @@ func TestGetSiteInfoMakesNoQueryInSteadyState(t *testing.T) {
 				}
 			})
 		}
+		// Answers that differ by the call's language alternate, still from memory.
+		fr := siteInfoRequests[0]
+		fr.path += "&moodlewssettinglang=fr"
+		want := map[bool][]byte{false: siteInfoRequests[0].do(t, srv, g.tokens["admin"]), true: fr.do(t, srv, g.tokens["admin"])}
+		if !bytes.Contains(want[true], []byte(`"lang":"fr"`)) || !bytes.Contains(want[false], []byte(`"lang":"en"`)) {
+			t.Fatalf("answers by language:\n%s\n%s", want[false], want[true])
+		}
+		before := g.queries.Load()
+		for i := range 20 {
+			r := siteInfoRequests[0]
+			if i%2 == 1 {
+				r = fr
+			}
+			if got := r.do(t, srv, g.tokens["admin"]); !bytes.Equal(got, want[i%2 == 1]) {
+				t.Fatalf("answer %d changed:\n%s", i, got)
+			}
+		}
+		if n := g.queries.Load() - before; n != 0 {
+			t.Errorf("20 calls alternating languages ran %d queries, want 0", n)
+		}
 	})
 }
 

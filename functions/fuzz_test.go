@@ -118,7 +118,12 @@ func FuzzValidate(f *testing.F) {
 				t.Fatalf("CleanReturn of a cleaned tree: %#v, %v; want %#v", back, err, out)
 			}
 		}
-		if ret, err := CleanReturn(d, x); err == nil {
+		ret, err := CleanReturn(d, x)
+		ref, refErr := CleanReturn(d, retyped(x)) // the reflection path copies everything
+		if (err == nil) != (refErr == nil) || !reflect.DeepEqual(ret, ref) {
+			t.Fatalf("CleanReturn %#v, %v; by the copying path %#v, %v", ret, err, ref, refErr)
+		}
+		if err == nil {
 			again, err := CleanReturn(d, ret)
 			if err != nil || !reflect.DeepEqual(again, ret) {
 				t.Fatalf("CleanReturn is not stable: %#v then %#v, %v", ret, again, err)

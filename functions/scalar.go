@@ -52,6 +52,10 @@ func (val *Validator) scalar(d *Description, x any, sc php.Value, ret bool) (any
 			return stringValue(x, sc.Str), true
 		}
 		if ret {
+			switch x.(type) {
+			case int64, float64, bool: // already the type Typed gives
+				return x, true
+			}
 			return sc.Typed(), true
 		}
 		return sc.String(), true

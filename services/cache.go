@@ -36,6 +36,7 @@ type userEntry struct {
 	caps                map[string]bool // nil when none; shared with callers, never written after load
 	services            map[int64]serviceUserEntry
 	loadedAt            int64
+	memos               memos // ProfileMemo's values for this user
 }
 
 func (u *userEntry) can(capability string) bool { return u.admin || u.caps[capability] }

@@ -24,25 +24,39 @@ type Profile struct {
 // Store's lookups answer; when the store cannot be read it returns
 // ErrStoreUnavailable.
 func (a *Authorizer) Profile(ctx context.Context, c *wsgate.Caller) (Profile, error) {
+	_, usr, svc, err := a.profileParts(ctx, c)
+	if err != nil {
+		return Profile{}, err
+	}
+	return a.profileOf(c, usr, svc), nil
+}
+
+// profileParts finds c's policy, user and service as Profile reads them.
+func (a *Authorizer) profileParts(ctx context.Context, c *wsgate.Caller) (*policy, *userEntry, *serviceEntry, error) {
 	v := view{now: a.opts.Now().UnixNano()}
 	a.mu.RLock()
 	a.readPolicy(&v)
 	a.mu.RUnlock()
 	pol, err := a.policy(ctx, &v)
 	if err != nil {
-		return Profile{}, err
+		return nil, nil, nil, err
 	}
 	usr, err := a.user(ctx, &v, c.UserID)
 	if err != nil {
-		return Profile{}, err
+		return nil, nil, nil, err
 	}
 	if usr == nil {
-		return Profile{}, notFound("users", sql.ErrNoRows)
+		return nil, nil, nil, notFound("users", sql.ErrNoRows)
 	}
 	svc := pol.services[c.ServiceID]
 	if svc == nil {
-		return Profile{}, notFound("external_services", sql.ErrNoRows)
+		return nil, nil, nil, notFound("external_services", sql.ErrNoRows)
 	}
+	return pol, usr, svc, nil
+}
+
+// profileOf is the Profile of c's user and service.
+func (a *Authorizer) profileOf(c *wsgate.Caller, usr *userEntry, svc *serviceEntry) Profile {
 	fns := svc.functionNames
 	if c.ReadOnly { // a read-only token sees the functions it may call
 		fns = make([]string, 0, len(svc.functionNames))
@@ -53,5 +67,5 @@ func (a *Authorizer) Profile(ctx context.Context, c *wsgate.Caller) (Profile, er
 		}
 	}
 	return Profile{UserID: usr.id, Username: usr.username, FirstName: usr.firstName, LastName: usr.lastName,
-		DownloadFiles: svc.downloadFiles, UploadFiles: svc.uploadFiles, Functions: fns}, nil
+		DownloadFiles: svc.downloadFiles, UploadFiles: svc.uploadFiles, Functions: fns}
 }

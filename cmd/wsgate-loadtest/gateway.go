@@ -48,11 +48,13 @@ type gateway struct {
 
 var servingLine = regexp.MustCompile(`is serving on (http://\S+)`)
 
-// startGateway writes a configuration naming only the store, the address and
-// the extra component (and, when callLog is false, calllog.enabled: false), starts serve as a user does (default log level, its
-// log to dir/wsgate.log), and sets it up through the CLI as README's
-// "A first call" does.
-func startGateway(ctx context.Context, bin, dir, databaseURL, upstreamURL, cpuProfile string, callLog bool) (*gateway, error) {
+// startGateway writes a configuration naming only the store, the address,
+// the extra component, protocols.mcp_max_sessions_per_token (mcpSessions: the
+// MCP row opens one session per connection, all by admin's token) and, when
+// callLog is false, calllog.enabled: false; starts serve as a user does
+// (default log level, its log to dir/wsgate.log), and sets it up through the
+// CLI as README's "A first call" does.
+func startGateway(ctx context.Context, bin, dir, databaseURL, upstreamURL, cpuProfile string, callLog bool, mcpSessions int) (*gateway, error) {
 	comp := filepath.Join(dir, "components", "local_loadtest", "db")
 	if err := os.MkdirAll(comp, 0o755); err != nil {
 		return nil, err
@@ -60,9 +62,9 @@ func startGateway(ctx context.Context, bin, dir, databaseURL, upstreamURL, cpuPr
 	if err := os.WriteFile(filepath.Join(comp, "services.yaml"), fmt.Appendf(nil, manifest, upstreamURL+"/echo"), 0o644); err != nil {
 		return nil, err
 	}
-	extra := ""
+	extra := fmt.Sprintf("protocols:\n  mcp_max_sessions_per_token: %d\n", mcpSessions)
 	if !callLog {
-		extra = "calllog:\n  enabled: false\n"
+		extra += "calllog:\n  enabled: false\n"
 	}
 	g, err := startServe(bin, dir, "wsgate", databaseURL, extra, cpuProfile)
 	if err != nil {

@@ -139,7 +139,7 @@ func TestRequestsAgainstTheGateway(t *testing.T) {
 	upstream := httptest.NewServer(echoHandler())
 	defer upstream.Close()
 	ctx := context.Background()
-	gw, err := startGateway(ctx, bin, dir, "sqlite:"+filepath.Join(dir, "wsgate.db"), upstream.URL, "", true)
+	gw, err := startGateway(ctx, bin, dir, "sqlite:"+filepath.Join(dir, "wsgate.db"), upstream.URL, "", true, 2)
 	if err != nil {
 		t.Fatal(err)
 	}

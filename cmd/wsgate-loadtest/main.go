@@ -6,7 +6,8 @@
 // same upstream), then prints throughput, latency, CPU time and allocations
 // per call; then get_site_info by a token under a rate limit it never
 // reaches against the same call under none, on the local counter and, with
-// -redis, on Redis. See docs/performance.md.
+// -redis, on Redis; then get_site_info with the call log on against a second
+// gateway over the same store with it off. See docs/performance.md.
 //
 //	wsgate-loadtest [-wsgate bin/wsgate] [-concurrency 64] [-duration 2s] [-rounds 2] [-postgres URL] [-redis URL] [-calllog=false]
 //	wsgate-loadtest bare -cases FILE -upstream URL   (started by the tool)
@@ -43,6 +44,7 @@ type options struct {
 	cpuProfile  string
 	keep        bool
 	callLog     bool
+	settle      time.Duration // wait after a measured load before reading CPU and allocations
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {

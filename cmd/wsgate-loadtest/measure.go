@@ -58,7 +58,7 @@ func measureStore(ctx context.Context, o options, store string, stdout, stderr i
 	}
 	defer up.stop()
 	upstreamURL := "http://" + upAddr
-	gw, err := startGateway(ctx, bin, dir, dbURL, upstreamURL, profile, o.callLog)
+	gw, err := startGateway(ctx, bin, dir, dbURL, upstreamURL, profile, o.callLog, o.concurrency)
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,10 @@ func measureStore(ctx context.Context, o options, store string, stdout, stderr i
 		}
 	}
 	printTable(stdout, cases, gwRes, bareRes)
-	return measureRateLimits(ctx, o, gw, dbURL, client, stdout)
+	if err := measureRateLimits(ctx, o, gw, dbURL, client, stdout); err != nil {
+		return err
+	}
+	return measureCallLog(ctx, o, gw, dbURL, client, stdout)
 }
 
 // capture sends each case once to the gateway, checks the answer and
@@ -152,7 +155,8 @@ func capture(ctx context.Context, client *http.Client, cases []*testCase) ([]rep
 }
 
 // measured runs one measured load of t and adds it to into, with the
-// server's CPU time (pid) and, for the gateway, its allocations.
+// server's CPU time (pid) and, for the gateway, its allocations, read
+// o.settle after the load.
 func measured(ctx context.Context, client *http.Client, gw *gateway, pid int, t *target, o options, into *result) {
 	cpu0, cerr0 := cpuTime(pid)
 	var m0 float64
@@ -161,6 +165,7 @@ func measured(ctx context.Context, client *http.Client, gw *gateway, pid int, t 
 		m0, merr0 = gw.mallocs(client)
 	}
 	r := load(ctx, client, t, o.concurrency, o.duration)
+	time.Sleep(o.settle)
 	cpu1, cerr1 := cpuTime(pid)
 	if cerr0 == nil && cerr1 == nil {
 		into.cpu += cpu1 - cpu0

@@ -5,6 +5,7 @@ package core_webservice
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 
 	"wsgate"
 	"wsgate/functions"
@@ -28,73 +29,80 @@ func Register(reg *functions.Registry, d Deps) {
 	reg.Register("core_webservice_external", "get_site_info", d.getSiteInfo)
 }
 
-// function is one entry of get_site_info's functions list.
-type function struct {
-	Name    string `json:"name"`
-	Version string `json:"version"`
+// siteInfoParts is what get_site_info answers for one user and service,
+// kept by the authorizer with its cached profile (services.ProfileMemo), and
+// the last answer built from it. Nothing in it is written once shared.
+type siteInfoParts struct {
+	username, firstName, lastName, fullName string
+	userID                                  int64
+	functions                               []any // {name, version} maps, as CleanReturn leaves them
+	downloadFiles, uploadFiles              int64
+	last                                    atomic.Pointer[siteInfoAnswer]
 }
 
-// siteInfo is Moodle's get_site_info answer, as far as the gateway has the data.
-type siteInfo struct {
-	SiteName        string     `json:"sitename"`
-	Username        string     `json:"username"`
-	FirstName       string     `json:"firstname"`
-	LastName        string     `json:"lastname"`
-	FullName        string     `json:"fullname"`
-	Lang            string     `json:"lang"`
-	UserID          int64      `json:"userid"`
-	SiteURL         string     `json:"siteurl"`
-	UserPictureURL  string     `json:"userpictureurl"`
-	Functions       []function `json:"functions"`
-	DownloadFiles   int        `json:"downloadfiles"`
-	UploadFiles     int        `json:"uploadfiles"`
-	CanManageFiles  bool       `json:"usercanmanageownfiles"`
-	UserQuota       int64      `json:"userquota"`
-	MaxUploadSize   int64      `json:"usermaxuploadfilesize"`
-	Release         string     `json:"release"`
-	Version         string     `json:"version"`
-	UserIsSiteAdmin bool       `json:"userissiteadmin"`
-	SiteID          int        `json:"siteid"`
-	SiteCalendar    string     `json:"sitecalendartype"`
-	UserCalendar    string     `json:"usercalendartype"`
-	UserHomePage    int        `json:"userhomepage"`
+// siteInfoAnswer is an answer with what it depends on beyond the profile.
+type siteInfoAnswer struct {
+	lang, siteURL, picture string
+	canManageFiles, admin  bool
+	value                  map[string]any
 }
 
+func newSiteInfoParts(p services.Profile) *siteInfoParts {
+	fns := make([]any, len(p.Functions))
+	for i, n := range p.Functions {
+		fns[i] = map[string]any{"name": n, "version": wsgate.Version}
+	}
+	return &siteInfoParts{username: p.Username, firstName: p.FirstName, lastName: p.LastName,
+		fullName: strings.TrimSpace(p.FirstName + " " + p.LastName), userID: p.UserID, functions: fns,
+		downloadFiles: boolInt(p.DownloadFiles), uploadFiles: boolInt(p.UploadFiles)}
+}
+
+// getSiteInfo answers from the caller's cached parts: in steady state it
+// builds nothing and makes no query, and the answer is already of the
+// declared types, so CleanReturn hands it back without a copy.
 func (d Deps) getSiteInfo(ctx context.Context, _ map[string]any) (any, error) {
 	c := wsgate.CallerFrom(ctx)
 	if c == nil {
 		return nil, wsgate.ErrAccess.WithDebug("no caller")
 	}
-	p, err := d.Auth.Profile(ctx, c)
+	parts, err := services.ProfileMemo(ctx, d.Auth, c, "core_webservice_get_site_info", newSiteInfoParts)
 	if err != nil {
 		return nil, err
 	}
-	lang := wsgate.SettingsFrom(ctx).Lang // moodlewssettinglang, else the site's
-	if lang == "" {
-		lang = "en"
+	k := siteInfoAnswer{lang: wsgate.SettingsFrom(ctx).Lang, // moodlewssettinglang, else the site's
+		siteURL: d.SiteURL(), canManageFiles: c.Can("moodle/user:manageownfiles"), admin: c.IsSiteAdmin}
+	if k.lang == "" {
+		k.lang = "en"
 	}
-	picture := ""
 	if d.UserPictureURL != nil {
-		if picture, err = d.UserPictureURL(ctx, p.UserID); err != nil {
+		if k.picture, err = d.UserPictureURL(ctx, parts.userID); err != nil {
 			return nil, err
 		}
 	}
-	fns := make([]function, 0, len(p.Functions))
-	for _, n := range p.Functions {
-		fns = append(fns, function{Name: n, Version: wsgate.Version})
+	if a := parts.last.Load(); a != nil && a.lang == k.lang && a.siteURL == k.siteURL && a.picture == k.picture &&
+		a.canManageFiles == k.canManageFiles && a.admin == k.admin {
+		return a.value, nil
 	}
-	return siteInfo{
-		SiteName: d.SiteName, Username: p.Username, FirstName: p.FirstName, LastName: p.LastName,
-		FullName: strings.TrimSpace(p.FirstName + " " + p.LastName), Lang: lang, UserID: p.UserID,
-		SiteURL: d.SiteURL(), UserPictureURL: picture, Functions: fns,
-		DownloadFiles: boolInt(p.DownloadFiles), UploadFiles: boolInt(p.UploadFiles),
-		CanManageFiles: c.Can("moodle/user:manageownfiles"), UserQuota: d.FileQuota, MaxUploadSize: d.FileMaxBytes,
-		Release: wsgate.Version, Version: wsgate.Version, UserIsSiteAdmin: c.IsSiteAdmin,
-		SiteID: 1, SiteCalendar: "gregorian", UserCalendar: "gregorian", UserHomePage: 1,
-	}, nil
+	a := k // only an answer kept escapes: the steady state allocates nothing here
+	a.value = d.siteInfo(parts, &a)
+	parts.last.Store(&a)
+	return a.value, nil
 }
 
-func boolInt(b bool) int {
+// siteInfo builds the answer of parts and k, its leaves of the declared types.
+func (d Deps) siteInfo(p *siteInfoParts, k *siteInfoAnswer) map[string]any {
+	return map[string]any{
+		"sitename": d.SiteName, "username": p.username, "firstname": p.firstName, "lastname": p.lastName,
+		"fullname": p.fullName, "lang": k.lang, "userid": p.userID, "siteurl": k.siteURL,
+		"userpictureurl": k.picture, "functions": p.functions,
+		"downloadfiles": p.downloadFiles, "uploadfiles": p.uploadFiles,
+		"usercanmanageownfiles": k.canManageFiles, "userquota": d.FileQuota, "usermaxuploadfilesize": d.FileMaxBytes,
+		"release": wsgate.Version, "version": wsgate.Version, "userissiteadmin": k.admin,
+		"siteid": int64(1), "sitecalendartype": "gregorian", "usercalendartype": "gregorian", "userhomepage": int64(1),
+	}
+}
+
+func boolInt(b bool) int64 {
 	if b {
 		return 1
 	}

@@ -251,16 +251,25 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, function str
 	writeXML(w, status, AppendFault(nil, faultcode, e, s.Debug))
 }
 
+// The answer's header values, shared by every answer (net/http never
+// writes them; a middleware adding to one appends to a full slice, so copies).
+var (
+	hdrXML     = []string{"text/xml; charset=utf-8"}
+	hdrCache   = []string{"private, must-revalidate, pre-check=0, post-check=0, max-age=0"}
+	hdrExpires = []string{"Thu, 01 Jan 1970 00:00:00 GMT"}
+	hdrPragma  = []string{"no-cache"}
+)
+
 // writeXML sends a complete response.
 func writeXML(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
-	h.Set("Content-Type", "text/xml; charset=utf-8")
-	if h.Get("Cache-Control") == "" {
-		h.Set("Cache-Control", "private, must-revalidate, pre-check=0, post-check=0, max-age=0")
-		h.Set("Expires", "Thu, 01 Jan 1970 00:00:00 GMT")
-		h.Set("Pragma", "no-cache")
+	h["Content-Type"] = hdrXML
+	if v := h["Cache-Control"]; len(v) == 0 || v[0] == "" {
+		h["Cache-Control"] = hdrCache
+		h["Expires"] = hdrExpires
+		h["Pragma"] = hdrPragma
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }

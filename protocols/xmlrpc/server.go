@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"wsgate"
@@ -97,11 +98,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // parse checks the token, then reads the body and decodes it into a Call.
 func (s *Server) parse(w http.ResponseWriter, r *http.Request) (*protocols.Call, error) {
-	call := &protocols.Call{Protocol: Protocol, Token: token(r), RemoteIP: protocols.RemoteIP(r)}
+	query := r.URL.Query()
+	call := &protocols.Call{Protocol: Protocol, Token: token(r, query), RemoteIP: protocols.RemoteIP(r)}
 	if err := s.Intake.CheckToken(r.Context(), call); err != nil {
 		return nil, err
 	}
-	settings, err := protocols.QuerySettings(r.URL.Query())
+	settings, err := protocols.QuerySettings(query)
 	if err != nil {
 		return nil, err
 	}
@@ -152,8 +154,8 @@ var methodList = &functions.Description{Shape: functions.MultipleShape,
 
 // token returns the last wstoken of the query string (PHP keeps the last
 // of repeated names), else the Bearer token of the Authorization header.
-func token(r *http.Request) string {
-	if v := r.URL.Query()["wstoken"]; len(v) > 0 && v[len(v)-1] != "" {
+func token(r *http.Request, query url.Values) string {
+	if v := query["wstoken"]; len(v) > 0 && v[len(v)-1] != "" {
 		return v[len(v)-1]
 	}
 	return protocols.BearerToken(r)
@@ -166,17 +168,28 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, status int, 
 	writeBody(w, status, EncodeFault(e, s.Debug))
 }
 
+// The answer's header values, shared by every answer (net/http never
+// writes them; a middleware adding to one appends to a full slice, so copies).
+var (
+	hdrXML     = []string{"text/xml; charset=utf-8"}
+	hdrCache   = []string{"private, must-revalidate, pre-check=0, post-check=0, max-age=0"}
+	hdrExpires = []string{"Thu, 01 Jan 1970 00:00:00 GMT"}
+	hdrPragma  = []string{"no-cache"}
+	hdrRanges  = []string{"none"}
+	hdrOrigin  = []string{"*"}
+)
+
 // writeBody sends a complete answer with the headers of Moodle's XML-RPC
 // server (without its Connection: close and epoch Date).
 func writeBody(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
-	h.Set("Content-Type", "text/xml; charset=utf-8")
-	h.Set("Cache-Control", "private, must-revalidate, pre-check=0, post-check=0, max-age=0")
-	h.Set("Expires", "Thu, 01 Jan 1970 00:00:00 GMT")
-	h.Set("Pragma", "no-cache")
-	h.Set("Accept-Ranges", "none")
-	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Type"] = hdrXML
+	h["Cache-Control"] = hdrCache
+	h["Expires"] = hdrExpires
+	h["Pragma"] = hdrPragma
+	h["Accept-Ranges"] = hdrRanges
+	h["Access-Control-Allow-Origin"] = hdrOrigin
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
