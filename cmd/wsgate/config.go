@@ -22,9 +22,12 @@ const DefaultConfigFile = "/etc/wsgate/config.yml"
 type Config struct {
 	Listen string `mapstructure:"listen"`
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the client.
-	TrustedProxies   []string               `mapstructure:"trusted_proxies"`
-	ShutdownGrace    time.Duration          `mapstructure:"shutdown_grace"`
-	Debug            bool                   `mapstructure:"debug"`
+	TrustedProxies []string      `mapstructure:"trusted_proxies"`
+	ShutdownGrace  time.Duration `mapstructure:"shutdown_grace"`
+	Debug          bool          `mapstructure:"debug"`
+	// GCPercent is the garbage collector's percent serve sets (0: Go's
+	// default; GOGC in the environment wins).
+	GCPercent        int                    `mapstructure:"gc_percent"`
 	Database         DatabaseConfig         `mapstructure:"database"`
 	Log              LogConfig              `mapstructure:"log"`
 	Components       ComponentsConfig       `mapstructure:"components"`
@@ -194,6 +197,7 @@ var defaults = map[string]any{
 	"trusted_proxies":                      []string{},
 	"shutdown_grace":                       "15s",
 	"debug":                                false,
+	"gc_percent":                           400,
 	"database.url":                         "sqlite:var/wsgate.db",
 	"database.migrate_on_start":            true,
 	"log.level":                            "info",

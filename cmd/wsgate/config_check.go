@@ -102,6 +102,9 @@ func (c *Config) Validate() error {
 	if err := c.RateLimit.validate(); err != nil {
 		return err
 	}
+	if c.GCPercent < 0 {
+		return configErrorf("gc_percent: must not be negative (0 keeps Go's default)")
+	}
 	if c.ShutdownGrace < 0 {
 		return configErrorf("shutdown_grace: must not be negative")
 	}

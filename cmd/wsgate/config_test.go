@@ -38,7 +38,7 @@ func TestConfigPrecedence(t *testing.T) {
 		{"defaults", "", nil, func(c *Config) bool {
 			return c.Listen == "127.0.0.1:9506" && c.Database.URL == "sqlite:var/wsgate.db" &&
 				c.Log.Level == "info" && c.Log.Format == "text" && c.Database.MigrateOnStart &&
-				c.Users.RevokeOnPasswordChange &&
+				c.Users.RevokeOnPasswordChange && c.GCPercent == 400 &&
 				reflect.DeepEqual(c.Protocols, ProtocolsConfig{Enabled: []string{"rest", "xmlrpc", "soap", "mcp"},
 					MCPSessionTimeout: 30 * time.Minute, MCPMaxSessionsPerToken: 10, MaxBodyBytes: 10 << 20, MaxNodes: 100000, MaxDepth: 64,
 					MaxStringBytes: 10 << 20, MaxParallelDecodes: 0, DecodeWait: 2 * time.Second})
@@ -98,6 +98,7 @@ func TestConfigErrors(t *testing.T) {
 		{"tiny string budget", "protocols:\n  max_string_bytes: 10\n", nil, "protocols.max_string_bytes"},
 		{"negative decode wait", "", []string{"WSGATE_PROTOCOLS_DECODE_WAIT=-1s"}, "protocols.decode_wait"},
 		{"negative parallel decodes", "protocols:\n  max_parallel_decodes: -1\n", nil, "protocols.max_parallel_decodes"},
+		{"negative GC percent", "gc_percent: -1\n", nil, "gc_percent"},
 		{"negative MCP sessions per token", "protocols:\n  mcp_max_sessions_per_token: -1\n", nil, "protocols.mcp_max_sessions_per_token"},
 	}
 	for _, tt := range tests {

@@ -68,6 +68,7 @@ func newServeCmd(c *cli) *cobra.Command {
 			logs := logbuf.New(c.stderr, logbuf.Options{})
 			defer logs.Close()
 			log := httplog.New(logs, cfg.Log.Level, cfg.Log.Format)
+			setGCPercent(cfg.GCPercent, log)
 			app, err := NewApp(cmd.Context(), cfg, log)
 			if err != nil {
 				return err
