@@ -82,3 +82,22 @@ func TestLogFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestServerHeaders pins the headers of Moodle's servers that every answer
+// carries, and that WriteBody sends the whole body with its length.
+func TestServerHeaders(t *testing.T) {
+	w := httptest.NewRecorder()
+	protocols.SetServerHeaders(w.Header())
+	protocols.WriteBody(w, http.StatusTeapot, []byte("hello"))
+	want := map[string]string{"Cache-Control": "private, must-revalidate, pre-check=0, post-check=0, max-age=0",
+		"Expires": "Thu, 01 Jan 1970 00:00:00 GMT", "Pragma": "no-cache", "Accept-Ranges": "none",
+		"Access-Control-Allow-Origin": "*", "Content-Length": "5"}
+	for k, v := range want {
+		if got := w.Header().Get(k); got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+	if w.Code != http.StatusTeapot || w.Body.String() != "hello" {
+		t.Errorf("answer %d %q", w.Code, w.Body.String())
+	}
+}

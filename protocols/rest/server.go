@@ -4,7 +4,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -289,11 +288,6 @@ var (
 	hdrJSON        = []string{"application/json"}
 	hdrXML         = []string{"application/xml; charset=utf-8"}
 	hdrDisposition = []string{`inline; filename="response.xml"`}
-	hdrCache       = []string{"private, must-revalidate, pre-check=0, post-check=0, max-age=0"}
-	hdrExpires     = []string{"Thu, 01 Jan 1970 00:00:00 GMT"}
-	hdrPragma      = []string{"no-cache"}
-	hdrRanges      = []string{"none"}
-	hdrOrigin      = []string{"*"}
 )
 
 // writeBody sends a complete response with the headers of
@@ -306,14 +300,8 @@ func writeBody(w http.ResponseWriter, f format, status int, body []byte) {
 		h["Content-Type"] = hdrXML
 		h["Content-Disposition"] = hdrDisposition
 	}
-	h["Cache-Control"] = hdrCache
-	h["Expires"] = hdrExpires
-	h["Pragma"] = hdrPragma
-	h["Accept-Ranges"] = hdrRanges
-	h["Access-Control-Allow-Origin"] = hdrOrigin
-	h["Content-Length"] = []string{strconv.Itoa(len(body))}
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	protocols.SetServerHeaders(h)
+	protocols.WriteBody(w, status, body)
 }
 
 // writePreflight answers a CORS preflight (any OPTIONS request) without

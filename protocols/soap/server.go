@@ -251,25 +251,15 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, function str
 	writeXML(w, status, AppendFault(nil, faultcode, e, s.Debug))
 }
 
-// The answer's header values, shared by every answer (net/http never
-// writes them; a middleware adding to one appends to a full slice, so copies).
-var (
-	hdrXML     = []string{"text/xml; charset=utf-8"}
-	hdrCache   = []string{"private, must-revalidate, pre-check=0, post-check=0, max-age=0"}
-	hdrExpires = []string{"Thu, 01 Jan 1970 00:00:00 GMT"}
-	hdrPragma  = []string{"no-cache"}
-)
+// hdrXML is the answers' Content-Type, shared by every answer (see protocols.SetNoCache).
+var hdrXML = []string{"text/xml; charset=utf-8"}
 
 // writeXML sends a complete response.
 func writeXML(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
 	h["Content-Type"] = hdrXML
 	if v := h["Cache-Control"]; len(v) == 0 || v[0] == "" {
-		h["Cache-Control"] = hdrCache
-		h["Expires"] = hdrExpires
-		h["Pragma"] = hdrPragma
+		protocols.SetNoCache(h)
 	}
-	h["Content-Length"] = []string{strconv.Itoa(len(body))}
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	protocols.WriteBody(w, status, body)
 }

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"wsgate"
 	"wsgate/functions"
@@ -168,28 +167,14 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, status int, 
 	writeBody(w, status, EncodeFault(e, s.Debug))
 }
 
-// The answer's header values, shared by every answer (net/http never
-// writes them; a middleware adding to one appends to a full slice, so copies).
-var (
-	hdrXML     = []string{"text/xml; charset=utf-8"}
-	hdrCache   = []string{"private, must-revalidate, pre-check=0, post-check=0, max-age=0"}
-	hdrExpires = []string{"Thu, 01 Jan 1970 00:00:00 GMT"}
-	hdrPragma  = []string{"no-cache"}
-	hdrRanges  = []string{"none"}
-	hdrOrigin  = []string{"*"}
-)
+// hdrXML is the answers' Content-Type, shared by every answer (see protocols.SetNoCache).
+var hdrXML = []string{"text/xml; charset=utf-8"}
 
 // writeBody sends a complete answer with the headers of Moodle's XML-RPC
 // server (without its Connection: close and epoch Date).
 func writeBody(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
 	h["Content-Type"] = hdrXML
-	h["Cache-Control"] = hdrCache
-	h["Expires"] = hdrExpires
-	h["Pragma"] = hdrPragma
-	h["Accept-Ranges"] = hdrRanges
-	h["Access-Control-Allow-Origin"] = hdrOrigin
-	h["Content-Length"] = []string{strconv.Itoa(len(body))}
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	protocols.SetServerHeaders(h)
+	protocols.WriteBody(w, status, body)
 }
