@@ -191,7 +191,7 @@ func (w *welcomeWatcher) Write(p []byte) (int, error) {
 
 // TestServeWritesEveryLogLineByExit: serve logs through a buffer, and by the
 // time it returns every line is written, the call line and the shutdown
-// lines included.
+// lines included, the last (stopped) written after the store was closed.
 func TestServeWritesEveryLogLineByExit(t *testing.T) {
 	dir := t.TempDir()
 	environ := []string{"WSGATE_LISTEN=127.0.0.1:0", "WSGATE_DATABASE_URL=sqlite:" + filepath.Join(dir, "serve.db"),
@@ -219,7 +219,7 @@ func TestServeWritesEveryLogLineByExit(t *testing.T) {
 	}
 	logged := stderr.String()
 	for _, want := range []string{"msg=serving", "msg=call function=core_webservice_get_site_info protocol=rest outcome=invalidtoken",
-		`msg="shutting down"`} {
+		`msg="shutting down"`, "msg=stopped"} {
 		if !strings.Contains(logged, want) {
 			t.Errorf("the log lacks %q:\n%s", want, logged)
 		}
