@@ -41,10 +41,11 @@ type RedisOptions struct {
 }
 
 // Redis is a Counter kept in Redis, so every instance that uses the same
-// Redis and prefix spends one budget. Each Take is one round trip (a Lua
-// script). Windows follow the instances' clocks, which must agree (NTP).
+// Redis and prefix spends one budget. Each Take is one Lua script, sent
+// with those of concurrent calls in one pipelined round trip (redisbatch.go). Windows follow the instances' clocks, which must agree (NTP).
 type Redis struct {
 	client *redis.Client
+	batch  *batcher
 	prefix string
 	now    func() time.Time
 }
@@ -70,7 +71,8 @@ func NewRedis(o RedisOptions) (*Redis, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Redis{client: redis.NewClient(opt), prefix: o.Prefix, now: o.Now}, nil
+	client := redis.NewClient(opt)
+	return &Redis{client: client, batch: newBatcher(client, o.Timeout), prefix: o.Prefix, now: o.Now}, nil
 }
 
 // Take implements Counter in one round trip.
@@ -100,7 +102,7 @@ func (r *Redis) Take(ctx context.Context, key Key, limits Limits, weight int64) 
 		// Kept a second past its window's end, so a late clock still finds it.
 		args[1+n+i] = (start + int64(w.Size()) - now + int64(time.Second)) / int64(time.Millisecond)
 	}
-	res, err := takeScript.Run(ctx, r.client, keys, args...).Int64Slice()
+	res, err := r.batch.take(ctx, keys, args)
 	if err != nil {
 		return Decision{}, fmt.Errorf("ratelimit: redis: %w", err)
 	}
@@ -120,8 +122,11 @@ func (r *Redis) Take(ctx context.Context, key Key, limits Limits, weight int64) 
 // Ping checks that Redis answers.
 func (r *Redis) Ping(ctx context.Context) error { return r.client.Ping(ctx).Err() }
 
-// Close closes the connections.
-func (r *Redis) Close() error { return r.client.Close() }
+// Close stops the batches and closes the connections.
+func (r *Redis) Close() error {
+	r.batch.close()
+	return r.client.Close()
+}
 
 // Client returns the Redis connection, for other counters kept in the same
 // Redis (the login limiter); their keys go under Prefix.

@@ -204,3 +204,21 @@ func BenchmarkRedisTake(b *testing.B) {
 		})
 	})
 }
+
+// TestRedisScriptFlushed: a Redis that forgot the script (a restart, SCRIPT
+// FLUSH) gets it again, and the batch that met NOSCRIPT is counted once.
+func TestRedisScriptFlushed(t *testing.T) {
+	url, prefix := redistest.URL(t), redistest.Prefix(t)
+	clock := newFakeClock(day0.Add(time.Hour))
+	r := newTestRedis(t, url, prefix, clock.Now)
+	key, limits := Key{Scope: "user", ID: 9}, Limits{Minute: 3}
+	for want := range 2 {
+		if err := r.Client().ScriptFlush(context.Background()).Err(); err != nil {
+			t.Fatal(err)
+		}
+		d, err := r.Take(context.Background(), key, limits, 1)
+		if err != nil || !d.Allowed || d.Windows[Minute].Remaining != int64(3-want-1) {
+			t.Fatalf("take %d after SCRIPT FLUSH: %+v, %v", want+1, d, err)
+		}
+	}
+}
