@@ -32,7 +32,7 @@ func TestBumpAndWatch(t *testing.T) {
 		if err := changes.Bump(ctx, d); err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(5 * time.Second)
+		deadline := time.Now().Add(20 * time.Second) // CI shares two cores among every package's databases
 		for seen.Load() == 0 && time.Now().Before(deadline) {
 			time.Sleep(10 * time.Millisecond)
 		}
@@ -139,12 +139,15 @@ func TestListenerReconnects(t *testing.T) {
 	if _, err := d1.Exec(`SELECT pg_terminate_backend($1)`, pids[0]); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "changed after reconnecting", func() bool { return seen() == 1 })
+	// Each reconnection calls changed; on a loaded machine the first attempt
+	// may fail and another follow, so count from what has been seen.
+	waitFor(t, "changed after reconnecting", func() bool { return seen() >= 1 })
 	waitFor(t, "a new listener", func() bool { pids2 := listeners(t, d1); return len(pids2) == 1 && pids2[0] != pids[0] })
+	before := seen()
 	if err := changes.Bump(context.Background(), d1); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the bump after reconnecting", func() bool { return seen() == 2 })
+	waitFor(t, "the bump after reconnecting", func() bool { return seen() > before })
 }
 
 // A quiet listener is pinged now and then; that must neither break it nor
