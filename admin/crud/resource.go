@@ -141,6 +141,16 @@ func (r *Resource[T]) Delete(c *gin.Context) {
 // handlers are routed.
 func (r *Resource[T]) editor() Editor[T] { return r.Service.(Editor[T]) }
 
+// Mount registers the five routes of an editable resource on path: GET and
+// POST path (List, Create), GET, PUT and DELETE path/:id (Get, Edit, Delete).
+func (r *Resource[T]) Mount(g gin.IRouter, path string) {
+	g.GET(path, r.List)
+	g.POST(path, r.Create)
+	g.GET(path+"/:id", r.Get)
+	g.PUT(path+"/:id", r.Edit)
+	g.DELETE(path+"/:id", r.Delete)
+}
+
 // Association holds the gin handlers of one association URL,
 // /<left>/:<LeftParam>/<right>/:<RightParam>: Associate (PUT) and
 // Dissociate (DELETE), both 204.

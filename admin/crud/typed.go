@@ -46,6 +46,17 @@ func (s *Typed[T, D, In]) List(ctx context.Context, caller *wsgate.Caller, p Lis
 	return s.CRUD.List(ctx, caller, p)
 }
 
+// Bind decodes a request body over the input of m (the stored resource on
+// edit, the zero one on create) and applies it: the Bind of its Resource.
+func (s *Typed[T, D, In]) Bind(m *T, decode func(any) error) error {
+	in := s.InputOf(m)
+	if err := decode(&in); err != nil {
+		return err
+	}
+	s.Apply(m, in)
+	return nil
+}
+
 // MapPage is p with each item made by f: a service's page of what its
 // callers see (a user without its password) from the page it stores.
 func MapPage[T, U any](p Page[T], f func(*T) U) Page[U] {

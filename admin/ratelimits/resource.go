@@ -21,19 +21,11 @@ func (p *Plugin) Spec() []byte { return spec }
 // DELETE /ratelimit_weights/{function}).
 func (p *Plugin) Routes(r gin.IRouter) {
 	rules := &crud.Resource[services.RateLimit]{Noun: ruleNoun, Service: p.rules.CRUD, Render: p.env.Render,
-		ID: func(l *services.RateLimit) string { return strconv.FormatInt(l.ID, 10) }, View: ruleView, Bind: bindRule}
-	r.GET("/ratelimits", rules.List)
-	r.POST("/ratelimits", rules.Create)
-	r.GET("/ratelimits/:id", rules.Get)
-	r.PUT("/ratelimits/:id", rules.Edit)
-	r.DELETE("/ratelimits/:id", rules.Delete)
+		ID: func(l *services.RateLimit) string { return strconv.FormatInt(l.ID, 10) }, View: ruleView, Bind: p.rules.Bind}
+	rules.Mount(r, "/ratelimits")
 	weights := &crud.Resource[services.FunctionWeight]{Noun: weightNoun, Service: p.weights.crud, Render: p.env.Render,
 		ID: func(w *services.FunctionWeight) string { return w.Function }, View: weightView, Bind: bindWeight}
-	r.GET("/ratelimit_weights", weights.List)
-	r.POST("/ratelimit_weights", weights.Create)
-	r.GET("/ratelimit_weights/:id", weights.Get)
-	r.PUT("/ratelimit_weights/:id", weights.Edit)
-	r.DELETE("/ratelimit_weights/:id", weights.Delete)
+	weights.Mount(r, "/ratelimit_weights")
 }
 
 // ruleBody is a rule on the wire.
@@ -51,17 +43,6 @@ type ruleBody struct {
 func ruleView(l *services.RateLimit) any {
 	return ruleBody{ID: l.ID, Scope: l.Scope, TargetID: l.TargetID, PerSecond: l.PerSecond, PerMinute: l.PerMinute,
 		PerHour: l.PerHour, PerDay: l.PerDay, TimeModified: l.TimeModified}
-}
-
-// bindRule decodes the request body over the stored rule (on edit, the
-// fields absent keep their value).
-func bindRule(l *services.RateLimit, decode func(any) error) error {
-	in := ruleInputOf(l)
-	if err := decode(&in); err != nil {
-		return err
-	}
-	applyRule(l, in)
-	return nil
 }
 
 // weightBody is a function weight on the wire.

@@ -20,12 +20,8 @@ func (p *Plugin) Spec() []byte { return spec }
 // (GET, PUT, DELETE /roles/{id}).
 func (p *Plugin) Routes(r gin.IRouter) {
 	res := &crud.Resource[services.Role]{Noun: noun, Service: p.svc.CRUD, Render: p.env.Render,
-		ID: func(r *services.Role) string { return strconv.FormatInt(r.ID, 10) }, View: view, Bind: bind}
-	r.GET("/roles", res.List)
-	r.POST("/roles", res.Create)
-	r.GET("/roles/:id", res.Get)
-	r.PUT("/roles/:id", res.Edit)
-	r.DELETE("/roles/:id", res.Delete)
+		ID: func(r *services.Role) string { return strconv.FormatInt(r.ID, 10) }, View: view, Bind: p.svc.Bind}
+	res.Mount(r, "/roles")
 }
 
 // body is a role on the wire.
@@ -43,15 +39,4 @@ func view(r *services.Role) any {
 		caps = []string{}
 	}
 	return body{ID: r.ID, Shortname: r.Shortname, Name: r.Name, Description: r.Description, Capabilities: caps}
-}
-
-// bind decodes the request body over the input of r (the stored role on
-// edit, the zero one on create) and applies it.
-func bind(r *services.Role, decode func(any) error) error {
-	in := inputOf(r)
-	if err := decode(&in); err != nil {
-		return err
-	}
-	apply(r, in)
-	return nil
 }

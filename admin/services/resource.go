@@ -20,12 +20,8 @@ func (p *Plugin) Spec() []byte { return spec }
 // ItemResource (GET, PUT, DELETE /services/{id}).
 func (p *Plugin) Routes(r gin.IRouter) {
 	res := &crud.Resource[store.Service]{Noun: noun, Service: p.svc.CRUD, Render: p.env.Render,
-		ID: func(s *store.Service) string { return strconv.FormatInt(s.ID, 10) }, View: view, Bind: bind}
-	r.GET("/services", res.List)
-	r.POST("/services", res.Create)
-	r.GET("/services/:id", res.Get)
-	r.PUT("/services/:id", res.Edit)
-	r.DELETE("/services/:id", res.Delete)
+		ID: func(s *store.Service) string { return strconv.FormatInt(s.ID, 10) }, View: view, Bind: p.svc.Bind}
+	res.Mount(r, "/services")
 }
 
 // body is a service on the wire.
@@ -50,15 +46,4 @@ func view(s *store.Service) any {
 		RequiredCapability: s.RequiredCapability, RestrictedUsers: s.RestrictedUsers, Component: s.Component,
 		DownloadFiles: s.DownloadFiles, UploadFiles: s.UploadFiles, TimeCreated: s.TimeCreated,
 		TimeModified: s.TimeModified, Protocols: s.Protocols}
-}
-
-// bind decodes the request body over the input of s (the stored service
-// on edit, the zero one on create) and applies it.
-func bind(s *store.Service, decode func(any) error) error {
-	in := inputOf(s)
-	if err := decode(&in); err != nil {
-		return err
-	}
-	apply(s, in)
-	return nil
 }

@@ -20,11 +20,7 @@ func (p *Plugin) Spec() []byte { return spec }
 func (p *Plugin) Routes(r gin.IRouter) {
 	res := &crud.Resource[user]{Noun: noun, Service: p.svc.crud, Render: p.env.Render,
 		ID: func(u *user) string { return strconv.FormatInt(u.ID, 10) }, View: view, Bind: bind}
-	r.GET("/users", res.List)
-	r.POST("/users", res.Create)
-	r.GET("/users/:id", res.Get)
-	r.PUT("/users/:id", res.Edit)
-	r.DELETE("/users/:id", res.Delete)
+	res.Mount(r, "/users")
 }
 
 // body is a user on the wire: never a password.
