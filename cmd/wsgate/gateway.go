@@ -43,6 +43,9 @@ type gateway struct {
 	files       *files.Store
 	access      *files.AccessRules // who reads which file area, set by the components
 	siteURL     string             // the public base URL, without a trailing slash
+	// watcher drops the caches when another process changes the store; serve runs it.
+	watcher       *changes.Watcher
+	changesHealth *changes.Health // the watcher's state, for /status
 }
 
 // committed wakes the event relay, when there is one, after a change of
@@ -80,6 +83,11 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger, extra ...fu
 	store := services.NewStore(d, services.WithRevokeOnPasswordChange(cfg.Users.RevokeOnPasswordChange))
 	g := &gateway{cfg: cfg, log: log, db: d, store: store, registry: functions.NewRegistry()}
 	g.catalog = functions.NewCatalog(d, g.registry)
+	// The count other processes' changes are compared with is read before
+	// anything is cached, so no change can fall between the two.
+	g.changesHealth = &changes.Health{}
+	g.watcher = changes.NewWatcher(d, cfg.Calls.ChangePollInterval, log, g.dropCaches, g.changesHealth)
+	g.watcher.Baseline(ctx)
 	g.calls = calllog.NewStore(d)
 	g.siteURL = strings.TrimSuffix(cfg.Site.URL, "/")
 	if g.siteURL == "" {
@@ -188,11 +196,9 @@ func (g *gateway) bumpGeneration() {
 	}
 }
 
-// watchChanges drops the caches whenever another process changed the store,
-// reporting its state in h.
-func (g *gateway) watchChanges(ctx context.Context, h *changes.Health) {
-	changes.WatchHealth(ctx, g.db, g.cfg.Calls.ChangePollInterval, g.log, g.dropCaches, h)
-}
+// watchChanges drops the caches whenever another process changed the store
+// since openGateway took the watch's baseline.
+func (g *gateway) watchChanges(ctx context.Context) { g.watcher.Run(ctx) }
 
 // Close releases the store.
 func (g *gateway) Close() error { return g.db.Close() }

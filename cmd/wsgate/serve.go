@@ -21,7 +21,6 @@ import (
 	"wsgate/admin/render"
 	"wsgate/functions"
 	"wsgate/internal/bus"
-	"wsgate/internal/changes"
 	"wsgate/internal/consul"
 	"wsgate/internal/db"
 	"wsgate/internal/health"
@@ -123,11 +122,9 @@ type App struct {
 	logins   loginlimit.Limiter
 	refusals *loginlimit.RefusalLog
 	relay    *bus.Relay
-	// changesHealth is the state of the watch for other processes' changes.
-	changesHealth *changes.Health
-	metrics       *metrics.Metrics
-	trusted       []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
-	closeBus      func()
+	metrics  *metrics.Metrics
+	trusted  []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
+	closeBus func()
 	// recorder writes the call log; nil when calllog.enabled is off.
 	recorder *calllog.Recorder
 	// rateCounter counts calls against their rate limits (ratelimit.*).
@@ -169,7 +166,7 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, extra ...func(*f
 	if secret == nil {
 		log.Info("login.secret_file is not set: /login/token.php makes a new token at every login")
 	}
-	a := &App{gateway: g, Config: cfg, Log: log, DB: d, changesHealth: &changes.Health{}}
+	a := &App{gateway: g, Config: cfg, Log: log, DB: d}
 	a.trusted, _ = proxy.ParsePrefixes(cfg.TrustedProxies) // validated with the configuration
 	a.Status = &health.Status{Version: wsgate.Version, Store: string(d.Dialect), Log: log,
 		SchemaVersion: func(ctx context.Context) (uint, error) { return schemaVersion(ctx, d) }}
@@ -319,7 +316,7 @@ func (a *App) Serve(ctx context.Context) error {
 	a.auth.Start(actx)
 	a.recorder.Start(actx)
 	watched, relayed := make(chan struct{}), make(chan struct{})
-	go func() { a.watchChanges(actx, a.changesHealth); close(watched) }()
+	go func() { a.watchChanges(actx); close(watched) }()
 	go func() { a.relay.Run(actx); close(relayed) }()
 	swept := make(chan struct{})
 	go func() {

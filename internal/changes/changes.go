@@ -53,56 +53,92 @@ var (
 	listenMaxBackoff = 10 * time.Second       // longest wait between reconnect attempts
 )
 
-// Watch calls changed whenever the count moves, until ctx is done: it polls
-// the count every interval and, on PostgreSQL, also listens on Channel on a
-// dedicated connection, so a bump by another instance is seen at once. A
-// reading that does not move the count never calls changed (nor does the
-// first reading). When the listening connection is lost, Watch reconnects with
-// backoff and calls changed once it listens again, since notifications may
-// have been missed. changed is only ever called from Watch's goroutine, never
-// twice at once. Errors are logged and the watch goes on.
+// Watch calls changed whenever the count moves, until ctx is done: it is a
+// Watcher's Baseline followed by its Run, without health reporting.
 func Watch(ctx context.Context, d *db.DB, interval time.Duration, log *slog.Logger, changed func()) {
-	WatchHealth(ctx, d, interval, log, changed, nil)
+	w := NewWatcher(d, interval, log, changed, nil)
+	w.Baseline(ctx)
+	w.Run(ctx)
 }
 
-// WatchHealth is Watch reporting its state in h (nil: not reported), for /status.
-func WatchHealth(ctx context.Context, d *db.DB, interval time.Duration, log *slog.Logger, changed func(), h *Health) {
+// readTimeout bounds one reading of the count, so a store that stops
+// answering cannot hold the watch (or the start of serving) for good.
+const readTimeout = 10 * time.Second
+
+// Watcher calls changed whenever the count moves: it polls the count every
+// interval and, on PostgreSQL, also listens on Channel on a dedicated
+// connection, so a bump by another instance is seen at once. When the
+// listening connection is lost, it reconnects with backoff and calls changed
+// once it listens again, since notifications may have been missed. changed
+// is only ever called from Run's goroutine, never twice at once. Errors are
+// logged and the watch goes on.
+//
+// What changed is compared with is the Baseline reading: a process takes it
+// before it fills any cache (before serving), so a bump committed after it is
+// always seen, however late Run starts.
+type Watcher struct {
+	d        *db.DB
+	interval time.Duration
+	log      *slog.Logger
+	changed  func()
+	h        *Health
+
+	last  int64 // the count last read or notified
+	known bool  // last holds a reading
+}
+
+// NewWatcher returns a watch of d's count reporting its state in h (nil: not
+// reported), for /status.
+func NewWatcher(d *db.DB, interval time.Duration, log *slog.Logger, changed func(), h *Health) *Watcher {
 	if h == nil {
 		h = &Health{}
 	}
-	h.set(func() { h.started, h.listens = true, d.Dialect == db.Postgres && d.Pool != nil })
 	if log == nil {
 		log = slog.Default()
 	}
-	last, err := Generation(ctx, d)
-	known := err == nil
-	// Listening starts after the first reading, so that a bump between the
-	// two is caught by the re-reading done once the listener is up.
+	return &Watcher{d: d, interval: interval, log: log, changed: changed, h: h}
+}
+
+// Baseline takes the reading later ones are compared with. Call it once,
+// before Run and before the process caches anything the count guards. When it
+// fails, the first reading that succeeds calls changed, since caches may have
+// been filled in between.
+func (w *Watcher) Baseline(ctx context.Context) {
+	w.h.set(func() { w.h.started, w.h.listens = true, w.d.Dialect == db.Postgres && w.d.Pool != nil })
+	w.read(ctx)
+}
+
+// read re-reads the count; it reports whether it moved since the last known
+// reading (or is the first success after a failed Baseline).
+func (w *Watcher) read(ctx context.Context) bool {
+	rctx, cancel := context.WithTimeout(ctx, readTimeout)
+	g, err := Generation(rctx, w.d)
+	cancel()
+	w.h.set(func() { w.h.pollErr = err })
+	if err != nil {
+		if ctx.Err() == nil {
+			w.log.Warn("read change generation", "error", err)
+		}
+		return false
+	}
+	moved := !w.known || g != w.last // Baseline ignores what it returns
+	w.last, w.known = g, true
+	return moved
+}
+
+// Run watches until ctx is done. Listening starts after the Baseline, so
+// that a bump between the two is caught by the re-reading done once the
+// listener is up.
+func (w *Watcher) Run(ctx context.Context) {
 	var heard *signals
-	if d.Dialect == db.Postgres && d.Pool != nil {
+	if w.d.Dialect == db.Postgres && w.d.Pool != nil {
 		heard = &signals{wake: make(chan struct{}, 1)}
 		lctx, stop := context.WithCancel(ctx)
 		var wg sync.WaitGroup
-		wg.Go(func() { listen(lctx, d, log, heard, h) })
+		wg.Go(func() { listen(lctx, w.d, w.log, heard, w.h) })
 		defer func() { stop(); wg.Wait() }()
 	}
-	// read re-reads the count; it reports whether it moved since the last
-	// known reading.
-	read := func() bool {
-		g, err := Generation(ctx, d)
-		h.set(func() { h.pollErr = err })
-		if err != nil {
-			if ctx.Err() == nil {
-				log.Warn("read change generation", "error", err)
-			}
-			return false
-		}
-		moved := known && g != last
-		last, known = g, true
-		return moved
-	}
-
-	t := time.NewTicker(interval)
+	t := time.NewTicker(w.interval)
 	defer t.Stop()
 	var wake <-chan struct{}
 	if heard != nil {
@@ -113,20 +149,20 @@ func WatchHealth(ctx context.Context, d *db.DB, interval time.Duration, log *slo
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if read() {
-				changed()
+			if w.read(ctx) {
+				w.changed()
 			}
 		case <-wake:
 			s := heard.take()
 			fire := s.reconnected
-			if s.gen.ok && (!known || s.gen.value > last) {
-				fire, last, known = true, s.gen.value, true
+			if s.gen.ok && (!w.known || s.gen.value > w.last) {
+				fire, w.last, w.known = true, s.gen.value, true
 			}
 			if s.recheck || s.reconnected {
-				fire = read() || fire
+				fire = w.read(ctx) || fire
 			}
 			if fire {
-				changed()
+				w.changed()
 			}
 		}
 	}

@@ -47,6 +47,69 @@ func TestBumpAndWatch(t *testing.T) {
 	})
 }
 
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// runWatcher runs w until the test ends and returns the number of calls to
+// changed so far, counted in seen.
+func runWatcher(t *testing.T, w *changes.Watcher, seen *atomic.Int32) func() int32 {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { w.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return seen.Load
+}
+
+// A bump committed after the Baseline but before Run starts is a change:
+// a process takes the Baseline before it caches anything and serves while
+// Run is still starting. On PostgreSQL the poll is an hour away, so the
+// re-reading once the listener is up must catch it.
+func TestBumpBetweenBaselineAndRun(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		interval := 10 * time.Millisecond
+		if d.Dialect == db.Postgres {
+			interval = time.Hour
+		}
+		var seen atomic.Int32
+		w := changes.NewWatcher(d, interval, quiet(), func() { seen.Add(1) }, nil)
+		w.Baseline(context.Background())
+		if err := changes.Bump(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+		n := runWatcher(t, w, &seen)
+		waitFor(t, "changed for the bump before Run", func() bool { return n() == 1 })
+		time.Sleep(50 * time.Millisecond)
+		if n() != 1 {
+			t.Errorf("changed called %d times after one bump, want 1", n())
+		}
+	})
+}
+
+// When the Baseline cannot read the count (the store is down), the first
+// reading that succeeds calls changed: caches may have been filled and a
+// change committed in between, and nothing else would tell.
+func TestFailedBaselineFiresOnceReadable(t *testing.T) {
+	if !slices.Contains(dbtest.Dialects(), db.Postgres) {
+		t.Skipf("%s is not set", dbtest.PostgresEnv)
+	}
+	u, proxy := dbtest.PostgresURLThrough(t)
+	d, err := db.Open(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.MigrateUp(); err != nil {
+		t.Fatal(err)
+	}
+	proxy.Cut()
+	var seen atomic.Int32
+	w := changes.NewWatcher(d, 20*time.Millisecond, quiet(), func() { seen.Add(1) }, nil)
+	w.Baseline(context.Background())
+	proxy.Restore()
+	n := runWatcher(t, w, &seen)
+	waitFor(t, "changed once the count is readable", func() bool { return n() >= 1 })
+}
+
 // watch runs Watch on d until the test ends and returns the number of calls
 // to changed so far.
 func watch(t *testing.T, d *db.DB, interval time.Duration) func() int32 {
@@ -186,8 +249,10 @@ func TestHealth(t *testing.T) {
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
+		w := changes.NewWatcher(d, 10*time.Millisecond, quiet(), func() {}, h)
 		go func() {
-			changes.WatchHealth(ctx, d, 10*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)), func() {}, h)
+			w.Baseline(ctx)
+			w.Run(ctx)
 			close(done)
 		}()
 		deadline := time.Now().Add(5 * time.Second)
