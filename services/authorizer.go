@@ -173,19 +173,7 @@ func (a *Authorizer) Authorize(ctx context.Context, req AuthRequest) (*wsgate.Ca
 			}
 		}
 	}
-	return &wsgate.Caller{
-		UserID:       usr.id,
-		Username:     usr.username,
-		ServiceID:    svc.id,
-		ServiceName:  svc.name,
-		Shortname:    svc.shortname,
-		TokenID:      tok.id,
-		Protocol:     req.Protocol,
-		RemoteIP:     req.RemoteIP,
-		Capabilities: usr.caps,
-		IsSiteAdmin:  usr.admin,
-		ReadOnly:     tok.readOnly,
-	}, nil
+	return newCaller(tok, usr, svc, req), nil
 }
 
 // KnownCapability reports whether name is a registered capability, from the

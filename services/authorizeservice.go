@@ -44,19 +44,7 @@ func (a *Authorizer) AuthorizeService(ctx context.Context, req AuthRequest) (*ws
 	if err := svc.admitsService(usr, req.RemoteIP, now); err != nil {
 		return nil, err
 	}
-	return &wsgate.Caller{
-		UserID:       usr.id,
-		Username:     usr.username,
-		ServiceID:    svc.id,
-		ServiceName:  svc.name,
-		Shortname:    svc.shortname,
-		TokenID:      tok.id,
-		Protocol:     req.Protocol,
-		RemoteIP:     req.RemoteIP,
-		Capabilities: usr.caps,
-		IsSiteAdmin:  usr.admin,
-		ReadOnly:     tok.readOnly,
-	}, nil
+	return newCaller(tok, usr, svc, req), nil
 }
 
 // unauthenticated returns a copy of e with the kind wsgate.Unauthenticated;
@@ -88,4 +76,22 @@ func (s *serviceEntry) admitsService(u *userEntry, remoteIP string, now int64) e
 		return wsgate.ErrAccess.WithDebugf("the service %q requires the capability %s", s.name, s.requiredCap)
 	}
 	return nil
+}
+
+// newCaller is who is calling once tok, its user usr and its service svc
+// have been admitted for req.
+func newCaller(tok *tokenEntry, usr *userEntry, svc *serviceEntry, req AuthRequest) *wsgate.Caller {
+	return &wsgate.Caller{
+		UserID:       usr.id,
+		Username:     usr.username,
+		ServiceID:    svc.id,
+		ServiceName:  svc.name,
+		Shortname:    svc.shortname,
+		TokenID:      tok.id,
+		Protocol:     req.Protocol,
+		RemoteIP:     req.RemoteIP,
+		Capabilities: usr.caps,
+		IsSiteAdmin:  usr.admin,
+		ReadOnly:     tok.readOnly,
+	}
 }
