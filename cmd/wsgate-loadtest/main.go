@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"syscall"
 	"time"
 )
@@ -44,7 +45,8 @@ type options struct {
 	cpuProfile  string
 	keep        bool
 	callLog     bool
-	settle      time.Duration // wait after a measured load before reading CPU and allocations
+	settle      time.Duration  // wait after a measured load before reading CPU and allocations
+	only        *regexp.Regexp // when set, only the cases whose "name protocol" it matches, and no other table
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -71,8 +73,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the gateway's CPU profile of the SQLite run to this file")
 	fs.BoolVar(&o.callLog, "calllog", true, "record calls in the call log (calllog.enabled); run with -calllog=false to compare")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (configuration, store, the gateway's log)")
+	only := fs.String("only", "", `measure only the cases whose "name protocol" this regular expression matches (for profiles of one case); the other tables are left out`)
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *only != "" {
+		re, err := regexp.Compile(*only)
+		if err != nil {
+			fmt.Fprintln(stderr, "wsgate-loadtest: -only:", err)
+			return 2
+		}
+		o.only = re
 	}
 	if o.concurrency < 1 || o.rounds < 1 || o.duration <= 0 {
 		fmt.Fprintln(stderr, "wsgate-loadtest: -concurrency and -rounds must be at least 1, -duration positive")

@@ -17,7 +17,7 @@ import (
 
 var listeningLine = regexp.MustCompile(`^listening (\S+)$`)
 
-// measureStore runs every case on a gateway over a fresh store of kind store
+// measureStore runs every case (those o.only matches, when set) on a gateway over a fresh store of kind store
 // ("sqlite" or "postgres") and prints the table.
 func measureStore(ctx context.Context, o options, store string, stdout, stderr io.Writer) error {
 	bin, err := filepath.Abs(o.wsgate)
@@ -108,15 +108,21 @@ func measureStore(ctx context.Context, o options, store string, stdout, stderr i
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if o.only != nil && !o.only.MatchString(tc.name+" "+tc.protocol) {
+			continue // left out of the table
+		}
+		gwRes[i], bareRes[i] = &result{}, &result{}
 		load(ctx, client, &tc.gateway, o.concurrency, o.warmup)
 		load(ctx, client, &tc.bare, o.concurrency, o.warmup)
-		gwRes[i], bareRes[i] = &result{}, &result{}
 		for range o.rounds {
 			measured(ctx, client, gw, gw.pid(), &tc.gateway, o, gwRes[i])
 			measured(ctx, client, nil, bare.cmd.Process.Pid, &tc.bare, o, bareRes[i])
 		}
 	}
 	printTable(stdout, cases, gwRes, bareRes)
+	if o.only != nil {
+		return nil
+	}
 	if err := measureRateLimits(ctx, o, gw, dbURL, client, stdout); err != nil {
 		return err
 	}
@@ -187,6 +193,9 @@ func printTable(w io.Writer, cases []*testCase, gw, bare []*result) {
 	fmt.Fprintln(tw, "case\tprotocol\tgw req/s\tgw p50\tgw p99\tbare req/s\tbare p50\tbare p99\tratio\tgw cpu/call\tbare cpu/call\tgw allocs/call\terrors gw/bare\t")
 	for i, tc := range cases {
 		g, b := gw[i], bare[i]
+		if g == nil {
+			continue // not measured (-only)
+		}
 		ratio := 0.0
 		if b.rate() > 0 {
 			ratio = g.rate() / b.rate()
