@@ -31,9 +31,14 @@ var responseMessage = wsgate.ErrInvalidResponse.Message
 // anew, so the result may share the implementation's maps and slices, and
 // neither side may write them afterwards. Key names within a structure are
 // distinct (ParseYAML and the JSON form refuse duplicates).
+//
+// A *Kept is cleaned once and its first outcome returned from then on.
 func (val *Validator) CleanReturn(d *Description, v any) (any, error) {
 	if d == nil {
 		return nil, nil
+	}
+	if k, ok := v.(*Kept); ok {
+		return k.clean(val, d)
 	}
 	out, _, f := val.ret(d, v)
 	if f != nil {

@@ -44,7 +44,7 @@ type siteInfoParts struct {
 type siteInfoAnswer struct {
 	lang, siteURL, picture string
 	canManageFiles, admin  bool
-	value                  map[string]any
+	value                  *functions.Kept // cleaned once, on the first call that returns it
 }
 
 func newSiteInfoParts(p services.Profile) *siteInfoParts {
@@ -58,8 +58,8 @@ func newSiteInfoParts(p services.Profile) *siteInfoParts {
 }
 
 // getSiteInfo answers from the caller's cached parts: in steady state it
-// builds nothing and makes no query, and the answer is already of the
-// declared types, so CleanReturn hands it back without a copy.
+// builds nothing and makes no query, and hands back the kept answer, which
+// CleanReturn cleaned on its first call and does not walk again.
 func (d Deps) getSiteInfo(ctx context.Context, _ map[string]any) (any, error) {
 	c := wsgate.CallerFrom(ctx)
 	if c == nil {
@@ -84,7 +84,7 @@ func (d Deps) getSiteInfo(ctx context.Context, _ map[string]any) (any, error) {
 		return a.value, nil
 	}
 	a := k // only an answer kept escapes: the steady state allocates nothing here
-	a.value = d.siteInfo(parts, &a)
+	a.value = functions.Keep(d.siteInfo(parts, &a))
 	parts.last.Store(&a)
 	return a.value, nil
 }
