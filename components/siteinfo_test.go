@@ -216,6 +216,32 @@ func TestGetSiteInfoFollowsChanges(t *testing.T) {
 	})
 }
 
+// TestGetSiteInfoEncodingsFollowChanges: the bytes each protocol kept for a
+// get_site_info answer are dropped with the answer when the profile changes.
+func TestGetSiteInfoEncodingsFollowChanges(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		g := newGateway(t, d)
+		srv := g.serve()
+		for _, r := range siteInfoRequests {
+			for range 2 {
+				if body := r.do(t, srv, g.tokens["admin"]); !bytes.Contains(body, []byte("Firstadmin")) {
+					t.Fatalf("%s: answer lacks Firstadmin: %s", r.name, body)
+				}
+			}
+		}
+		u := g.admin
+		u.FirstName = "Grace"
+		if _, err := g.store.UpdateUser(context.Background(), u); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range siteInfoRequests {
+			if body := r.do(t, srv, g.tokens["admin"]); !bytes.Contains(body, []byte("Grace")) || bytes.Contains(body, []byte("Firstadmin")) {
+				t.Errorf("%s after renaming: %s", r.name, body)
+			}
+		}
+	})
+}
+
 // BenchmarkGetSiteInfo is one get_site_info call through the pipeline once
 // the cache is warm (SQLite).
 func BenchmarkGetSiteInfo(b *testing.B) {

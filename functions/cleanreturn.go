@@ -38,7 +38,8 @@ func (val *Validator) CleanReturn(d *Description, v any) (any, error) {
 		return nil, nil
 	}
 	if k, ok := v.(*Kept); ok {
-		return k.clean(val, d)
+		out, _, err := k.clean(val, d)
+		return out, err
 	}
 	out, _, f := val.ret(d, v)
 	if f != nil {

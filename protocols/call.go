@@ -47,6 +47,11 @@ type Call struct {
 type Result struct {
 	Function *functions.Function
 	Value    any
+	// Encodings, when the function returned a functions.Kept answer, keep
+	// the bytes each protocol encoded Value to, so the next call that gets
+	// the same answer is not encoded again; nil otherwise (Bytes then
+	// just builds).
+	Encodings *functions.Encodings
 }
 
 // Dispatcher runs calls through the pipeline; errors are *wsgate.Error values

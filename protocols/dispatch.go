@@ -89,11 +89,11 @@ func (p *Pipeline) Dispatch(ctx context.Context, call *Call) (res *Result, err e
 	if err != nil {
 		return nil, err
 	}
-	value, err := functions.CleanReturn(entry.Returns, out)
+	value, enc, err := functions.CleanReturnKept(entry.Returns, out)
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Function: entry.Function, Value: value}, nil
+	return &Result{Function: entry.Function, Value: value, Encodings: enc}, nil
 }
 
 // invoke calls the implementation under the deadline; a panic becomes an

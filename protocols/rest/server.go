@@ -93,23 +93,38 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, f, err, s.Debug) // the Dispatcher logged it
 		return
 	}
-	bp := bufPool.Get().(*[]byte)
-	var body []byte
-	switch {
-	case f == formatJSON && res == nil:
-		body = AppendJSON((*bp)[:0], nil, nil)
-	case f == formatJSON:
-		body = AppendJSON((*bp)[:0], returnsOf(res), res.Value)
-	case res == nil:
-		body = AppendXML((*bp)[:0], nil, nil)
-	default:
-		body = AppendXML((*bp)[:0], returnsOf(res), res.Value)
+	if res != nil && res.Encodings != nil {
+		d := returnsOf(res)
+		writeBody(w, f, http.StatusOK, res.Encodings.Bytes(keptForm{f, d}, func() []byte {
+			return encode(nil, f, d, res.Value)
+		}))
+		return
 	}
+	bp := bufPool.Get().(*[]byte)
+	var v any
+	if res != nil {
+		v = res.Value
+	}
+	body := encode((*bp)[:0], f, returnsOf(res), v)
 	writeBody(w, f, http.StatusOK, body)
 	if cap(body) <= maxPooledBuf {
 		*bp = body
 		bufPool.Put(bp)
 	}
+}
+
+// keptForm keys REST's encodings of a kept answer.
+type keptForm struct {
+	f format
+	d *functions.Description
+}
+
+// encode appends the answer v, described by d, in format f.
+func encode(buf []byte, f format, d *functions.Description, v any) []byte {
+	if f == formatJSON {
+		return AppendJSON(buf, d, v)
+	}
+	return AppendXML(buf, d, v)
 }
 
 // bufPool keeps response buffers between calls; buffers that grew beyond
@@ -254,7 +269,7 @@ func reservedString(name string, v any) (string, error) {
 // returnsOf returns the description the result is encoded with; nil for a
 // void function.
 func returnsOf(res *protocols.Result) *functions.Description {
-	if res.Function == nil {
+	if res == nil || res.Function == nil {
 		return nil
 	}
 	return res.Function.Returns

@@ -166,18 +166,33 @@ func (s *Server) writeResult(w http.ResponseWriter, r *http.Request, base string
 			returns = res.Function.Returns
 		}
 	}
-	bp := bufPool.Get().(*[]byte)
-	var body []byte
-	if style.rpc {
-		body = AppendRPCResponse((*bp)[:0], base, style.rpcNS, function, returns, v)
-	} else {
-		body = AppendResponse((*bp)[:0], base, function, returns, v)
+	encode := func(buf []byte) []byte {
+		if style.rpc {
+			return AppendRPCResponse(buf, base, style.rpcNS, function, returns, v)
+		}
+		return AppendResponse(buf, base, function, returns, v)
 	}
+	if res != nil && res.Encodings != nil {
+		key := keptForm{style: style, base: base, function: function, returns: returns}
+		writeXML(w, http.StatusOK, res.Encodings.Bytes(key, func() []byte { return encode(nil) }))
+		return
+	}
+	bp := bufPool.Get().(*[]byte)
+	body := encode((*bp)[:0])
 	writeXML(w, http.StatusOK, body)
 	if cap(body) <= maxPooledBuf {
 		*bp = body
 		bufPool.Put(bp)
 	}
+}
+
+// keptForm keys SOAP's encodings of a kept answer: the style and everything
+// the envelope names besides the answer.
+type keptForm struct {
+	style    answerStyle
+	base     string
+	function string
+	returns  *functions.Description
 }
 
 // bufPool keeps response buffers between calls; buffers that grew beyond

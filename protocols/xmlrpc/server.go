@@ -92,8 +92,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeBody(w, http.StatusOK, nil) // void: Moodle sends no document
 		return
 	}
-	writeBody(w, http.StatusOK, EncodeResponse(res.Function.Returns, res.Value))
+	d := res.Function.Returns
+	writeBody(w, http.StatusOK, res.Encodings.Bytes(keptForm{d}, func() []byte {
+		return EncodeResponse(d, res.Value)
+	}))
 }
+
+// keptForm keys XML-RPC's encoding of a kept answer.
+type keptForm struct{ d *functions.Description }
 
 // parse checks the token, then reads the body and decodes it into a Call.
 func (s *Server) parse(w http.ResponseWriter, r *http.Request) (*protocols.Call, error) {
