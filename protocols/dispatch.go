@@ -10,6 +10,7 @@ import (
 
 	"wsgate"
 	"wsgate/functions"
+	"wsgate/internal/deadline"
 	"wsgate/services"
 	"wsgate/services/calllog"
 )
@@ -96,13 +97,14 @@ func (p *Pipeline) Dispatch(ctx context.Context, call *Call) (res *Result, err e
 	return &Result{Function: entry.Function, Value: value, Encodings: enc}, nil
 }
 
-// invoke calls the implementation under the deadline; a panic becomes an
-// internal error and the process keeps serving.
+// invoke calls the implementation under the deadline (armed only if the
+// function waits on it, internal/deadline); a panic becomes an internal
+// error and the process keeps serving.
 func (p *Pipeline) invoke(ctx context.Context, e *functions.Entry, params map[string]any) (out any, err error) {
 	if p.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, p.Timeout)
-		defer cancel()
+		d := deadline.New(ctx, p.Timeout)
+		defer d.Stop()
+		ctx = d
 	}
 	if e.Upstream != nil {
 		return p.Upstream.Call(ctx, e.Function, params)
