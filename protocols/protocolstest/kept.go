@@ -3,6 +3,8 @@ package protocolstest
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 
@@ -39,11 +41,11 @@ func (d *KeptAnswers) Dispatch(context.Context, *protocols.Call) (*protocols.Res
 }
 
 // CheckKeptEncodings checks a protocol's encodings of kept answers: each
-// variant (a request in one form, sent through d, returning the body) is
+// variant (a request in one form, sent through d, answered with HTTP 200) is
 // answered the same whether encoded anew or from what was kept, twice; the
 // variants differ, so no variant is answered with another's bytes; and a new
 // kept answer (the profile changed) is encoded anew.
-func CheckKeptEncodings(t *testing.T, d *KeptAnswers, variants map[string]func() []byte) {
+func CheckKeptEncodings(t *testing.T, d *KeptAnswers, variants map[string]func() *httptest.ResponseRecorder) {
 	t.Helper()
 	var before map[string][]byte
 	for round, answer := range []map[string]any{
@@ -52,7 +54,14 @@ func CheckKeptEncodings(t *testing.T, d *KeptAnswers, variants map[string]func()
 	} {
 		d.answer.Store(functions.Keep(answer))
 		seen := map[string][]byte{}
-		for name, send := range variants {
+		for name, variant := range variants {
+			send := func() []byte {
+				w := variant()
+				if w.Code != http.StatusOK {
+					t.Fatalf("round %d, %s: HTTP %d %s", round, name, w.Code, w.Body)
+				}
+				return w.Body.Bytes()
+			}
 			first, second := send(), send()
 			d.fresh.Store(true)
 			fresh := send()

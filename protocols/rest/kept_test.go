@@ -1,7 +1,7 @@
 package rest_test
 
 import (
-	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"wsgate/protocols/protocolstest"
@@ -13,14 +13,10 @@ import (
 func TestKeptEncodings(t *testing.T) {
 	d := &protocolstest.KeptAnswers{}
 	s := &rest.Server{Dispatcher: d}
-	send := func(format string) func() []byte {
-		return func() []byte {
-			w := serve(t, s, request{target: rest.Path + "?wsfunction=core_webservice_get_site_info&moodlewsrestformat=" + format})
-			if w.Code != http.StatusOK {
-				t.Fatalf("%s: HTTP %d %s", format, w.Code, w.Body)
-			}
-			return w.Body.Bytes()
+	in := func(format string) func() *httptest.ResponseRecorder {
+		return func() *httptest.ResponseRecorder {
+			return serve(t, s, request{target: rest.Path + "?wsfunction=core_webservice_get_site_info&moodlewsrestformat=" + format})
 		}
 	}
-	protocolstest.CheckKeptEncodings(t, d, map[string]func() []byte{"json": send("json"), "xml": send("xml")})
+	protocolstest.CheckKeptEncodings(t, d, map[string]func() *httptest.ResponseRecorder{"json": in("json"), "xml": in("xml")})
 }
