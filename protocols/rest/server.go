@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 
 	"wsgate"
 	"wsgate/functions"
@@ -93,24 +92,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, f, err, s.Debug) // the Dispatcher logged it
 		return
 	}
-	if res != nil && res.Encodings != nil {
-		d := returnsOf(res)
-		writeBody(w, f, http.StatusOK, res.Encodings.Bytes(keptForm{f, d}, func() []byte {
-			return encode(nil, f, d, res.Value)
-		}))
-		return
-	}
-	bp := bufPool.Get().(*[]byte)
 	var v any
+	var enc *functions.Encodings
 	if res != nil {
-		v = res.Value
+		v, enc = res.Value, res.Encodings
 	}
-	body := encode((*bp)[:0], f, returnsOf(res), v)
-	writeBody(w, f, http.StatusOK, body)
-	if cap(body) <= maxPooledBuf {
-		*bp = body
-		bufPool.Put(bp)
-	}
+	d := returnsOf(res)
+	protocols.WriteAnswer(enc, keptForm{f, d},
+		func(buf []byte) []byte { return encode(buf, f, d, v) },
+		func(body []byte) { writeBody(w, f, http.StatusOK, body) })
 }
 
 // keptForm keys REST's encodings of a kept answer.
@@ -126,12 +116,6 @@ func encode(buf []byte, f format, d *functions.Description, v any) []byte {
 	}
 	return AppendXML(buf, d, v)
 }
-
-// bufPool keeps response buffers between calls; buffers that grew beyond
-// maxPooledBuf are left to the garbage collector.
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
-
-const maxPooledBuf = 1 << 20
 
 // checkToken checks the token the request carries outside its body, the
 // last wstoken of the query string, else the Bearer token, before the body

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 
 	"wsgate"
 	"wsgate/functions"
@@ -172,18 +171,12 @@ func (s *Server) writeResult(w http.ResponseWriter, r *http.Request, base string
 		}
 		return AppendResponse(buf, base, function, returns, v)
 	}
-	if res != nil && res.Encodings != nil {
-		key := keptForm{style: style, base: base, function: function, returns: returns}
-		writeXML(w, http.StatusOK, res.Encodings.Bytes(key, func() []byte { return encode(nil) }))
-		return
+	var enc *functions.Encodings
+	if res != nil {
+		enc = res.Encodings
 	}
-	bp := bufPool.Get().(*[]byte)
-	body := encode((*bp)[:0])
-	writeXML(w, http.StatusOK, body)
-	if cap(body) <= maxPooledBuf {
-		*bp = body
-		bufPool.Put(bp)
-	}
+	protocols.WriteAnswer(enc, keptForm{style: style, base: base, function: function, returns: returns}, encode,
+		func(body []byte) { writeXML(w, http.StatusOK, body) })
 }
 
 // keptForm keys SOAP's encodings of a kept answer: the style and everything
@@ -194,12 +187,6 @@ type keptForm struct {
 	function string
 	returns  *functions.Description
 }
-
-// bufPool keeps response buffers between calls; buffers that grew beyond
-// maxPooledBuf are left to the garbage collector.
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
-
-const maxPooledBuf = 1 << 20
 
 // serveWSDL answers the WSDL of the functions the token may call in style
 // ("" or "document": document/literal wrapped; "rpc": rpc/encoded); the

@@ -39,7 +39,12 @@ const xmlHeader = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
 // A void function has no response document: the server sends an empty
 // body (see Server).
 func EncodeResponse(d *functions.Description, v any) []byte {
-	e := encoder{buf: make([]byte, 0, 512)}
+	return AppendResponse(make([]byte, 0, 512), d, v)
+}
+
+// AppendResponse appends EncodeResponse's document to buf.
+func AppendResponse(buf []byte, d *functions.Description, v any) []byte {
+	e := encoder{buf: buf}
 	e.buf = append(e.buf, xmlHeader+"<methodResponse><params><param><value>"...)
 	e.desc(d, v, 0)
 	e.buf = append(e.buf, "</value></param></params></methodResponse>"...)

@@ -93,9 +93,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := res.Function.Returns
-	writeBody(w, http.StatusOK, res.Encodings.Bytes(keptForm{d}, func() []byte {
-		return EncodeResponse(d, res.Value)
-	}))
+	protocols.WriteAnswer(res.Encodings, keptForm{d},
+		func(buf []byte) []byte { return AppendResponse(buf, d, res.Value) },
+		func(body []byte) { writeBody(w, http.StatusOK, body) })
 }
 
 // keptForm keys XML-RPC's encoding of a kept answer.
